@@ -1,0 +1,3 @@
+"""System checks (filled in below)."""
+
+from __future__ import annotations

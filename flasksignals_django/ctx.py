@@ -1,0 +1,424 @@
+"""App and request contexts, ``g``, the ``request`` proxy and the context helpers.
+
+Two ``ContextVar`` objects say what is current: the app context (which owns
+``g``) and the request context. Each is set and reset by token in one frame,
+so concurrent requests on threads or asyncio tasks never see each other's
+state and nothing is left over for the next request.
+"""
+
+from __future__ import annotations
+
+import functools
+import threading
+from collections.abc import Callable, Iterator
+from contextvars import ContextVar, Token
+from types import TracebackType
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from asgiref.sync import iscoroutinefunction
+
+from .dispatch import logger, receivers
+from .flow import Call, Flow, Send, run_async, run_sync
+from .signals import (
+    appcontext_popped,
+    appcontext_pushed,
+    appcontext_tearing_down,
+    request_tearing_down,
+)
+
+if TYPE_CHECKING:
+    from django.http import HttpRequest
+
+    from .app import App
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+NO_APP_MESSAGE = (
+    "Working outside of application context.\n\n"
+    "This code needs an app context: it is pushed for every request by "
+    "flasksignals_django.middleware.SignalsMiddleware, and outside requests "
+    "by `with current_app.app_context():`."
+)
+NO_REQUEST_MESSAGE = (
+    "Working outside of request context.\n\n"
+    "This code needs an active HTTP request, as seen by "
+    "flasksignals_django.middleware.SignalsMiddleware. Outside a view, hook or "
+    "receiver of a request there is no current request."
+)
+
+_cv_app: ContextVar[AppContext | None] = ContextVar(
+    "flasksignals_django.app_ctx", default=None
+)
+_cv_request: ContextVar[RequestContext | None] = ContextVar(
+    "flasksignals_django.request_ctx", default=None
+)
+
+
+class _AppCtxGlobals:
+    """The ``g`` namespace of one app context."""
+
+    def get(self, name: str, default: Any = None) -> Any:
+        return self.__dict__.get(name, default)
+
+    def pop(self, name: str, *default: Any) -> Any:
+        return self.__dict__.pop(name, *default)
+
+    def setdefault(self, name: str, default: Any = None) -> Any:
+        return self.__dict__.setdefault(name, default)
+
+    def __contains__(self, name: object) -> bool:
+        return name in self.__dict__
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.__dict__)
+
+    def __repr__(self) -> str:
+        return f"<flasksignals_django.g of {_cv_app.get()!r}>"
+
+
+class AppContext:
+    """An app context: it makes ``g`` available and tears down when popped.
+
+    Use ``with current_app.app_context():`` (or ``async with``) outside
+    requests. Pushing sends ``appcontext_pushed``; the last pop runs the
+    ``teardown_appcontext`` functions, sends ``appcontext_tearing_down`` and,
+    like every pop, ``appcontext_popped``. Errors of teardown steps do not stop
+    the other steps; the first one is raised after all ran.
+    """
+
+    __slots__ = ("app", "g", "_tokens")
+
+    def __init__(self, app: App) -> None:
+        self.app = app
+        self.g = _AppCtxGlobals()
+        self._tokens: list[
+            tuple[Token[AppContext | None], Token[RequestContext | None]]
+        ] = []
+
+    def __repr__(self) -> str:
+        return f"<AppContext of {self.app!r}>"
+
+    def push(self) -> None:
+        run_sync(self._push_flow())
+
+    def pop(self, exc: BaseException | None = None) -> None:
+        run_sync(self._pop_flow(exc))
+
+    def __enter__(self) -> AppContext:
+        self.push()
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.pop(exc)
+
+    async def __aenter__(self) -> AppContext:
+        await run_async(self._push_flow())
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        await run_async(self._pop_flow(exc))
+
+    def _push_flow(self) -> Flow[None]:
+        self._tokens.append((_cv_app.set(self), _cv_request.set(None)))
+        batch = receivers(appcontext_pushed)
+        if batch:
+            try:
+                yield Send(batch, {})
+            except BaseException:
+                self._reset()
+                raise
+
+    def _pop_flow(self, exc: BaseException | None) -> Flow[None]:
+        if not self._tokens:
+            raise RuntimeError(f"{self!r} was popped more often than it was pushed.")
+        errors: list[BaseException] = []
+        try:
+            if len(self._tokens) == 1:
+                yield from self.teardown_flow(exc, errors)
+        finally:
+            self._reset()
+        batch = receivers(appcontext_popped)
+        if batch:
+            yield Send(batch, {}, errors)
+        if errors:
+            raise errors[0]
+
+    def _reset(self) -> None:
+        app_token, request_token = self._tokens.pop()
+        _cv_request.reset(request_token)
+        _cv_app.reset(app_token)
+
+    def teardown_flow(
+        self, exc: BaseException | None, errors: list[BaseException]
+    ) -> Flow[None]:
+        """Run the teardown_appcontext functions (reversed), then send appcontext_tearing_down."""
+        funcs = self.app.teardown_appcontext_funcs
+        if funcs:
+            yield from _robust_calls(funcs, exc, errors)
+        batch = receivers(appcontext_tearing_down)
+        if batch:
+            yield Send(batch, {"exc": exc}, errors)
+
+
+def _robust_calls(
+    funcs: list[Callable[[BaseException | None], Any]],
+    exc: BaseException | None,
+    errors: list[BaseException],
+) -> Flow[None]:
+    for func in reversed(funcs):
+        try:
+            yield Call(func, exc)
+        except Exception as error:
+            logger.error("Teardown function %r raised", func, exc_info=error)
+            errors.append(error)
+
+
+_teardown_guard = threading.Lock()
+
+
+class RequestContext:
+    """The state of one request: its app context, its errors and its teardown.
+
+    Created by ``SignalsMiddleware``; teardown reaches it through the
+    response's closer, never through a context variable.
+    """
+
+    __slots__ = (
+        "request",
+        "app_ctx",
+        "exc",
+        "pending_exc",
+        "reported",
+        "after_this_request_funcs",
+        "hooks_installed",
+        "torn_down",
+    )
+
+    def __init__(self, request: HttpRequest, app: App, hooks_installed: bool) -> None:
+        self.request = request
+        self.app_ctx = AppContext(app)
+        self.exc: BaseException | None = None
+        """The request's unhandled exception, given to teardown."""
+        self.pending_exc: BaseException | None = None
+        """An error raised before the hooks ran, raised again by HooksMiddleware."""
+        self.reported: list[BaseException] | None = None
+        self.after_this_request_funcs: list[Callable[[Any], Any]] | None = None
+        self.hooks_installed = hooks_installed
+        self.torn_down = False
+
+    def __repr__(self) -> str:
+        return f"<RequestContext {self.request!r}>"
+
+    def activate(self) -> tuple[Token[AppContext | None], Token[RequestContext | None]]:
+        return _cv_app.set(self.app_ctx), _cv_request.set(self)
+
+    @staticmethod
+    def deactivate(
+        tokens: tuple[Token[AppContext | None], Token[RequestContext | None]],
+    ) -> None:
+        _cv_request.reset(tokens[1])
+        _cv_app.reset(tokens[0])
+
+    def note_unhandled(self, exc: BaseException) -> bool:
+        """Remember ``exc`` as unhandled; False if it was noted before (send the signal once)."""
+        if self.exc is None:
+            self.exc = exc
+        if self.reported is None:
+            self.reported = [exc]
+            return True
+        if any(seen is exc for seen in self.reported):
+            return False
+        self.reported.append(exc)
+        return True
+
+    def claim_teardown(self) -> bool:
+        """True for the one caller that gets to tear this request down."""
+        with _teardown_guard:
+            if self.torn_down:
+                return False
+            self.torn_down = True
+            return True
+
+    def teardown_flow(self, exc: BaseException | None) -> Flow[None]:
+        """The request's end: teardown_request, request_tearing_down, then the app context's."""
+        errors: list[BaseException] = []
+        app = self.app_ctx.app
+        tokens = self.activate()
+        request_token: Token[RequestContext | None] | None = tokens[1]
+        try:
+            if app.teardown_request_funcs:
+                yield from _robust_calls(app.teardown_request_funcs, exc, errors)
+            batch = receivers(request_tearing_down)
+            if batch:
+                yield Send(batch, {"exc": exc}, errors)
+            # As in Flask, the app context's teardown sees no request context.
+            _cv_request.reset(tokens[1])
+            request_token = None
+            yield from self.app_ctx.teardown_flow(exc, errors)
+        finally:
+            if request_token is not None:
+                _cv_request.reset(request_token)
+            _cv_app.reset(tokens[0])
+        batch = receivers(appcontext_popped)
+        if batch:
+            yield Send(batch, {}, errors)
+
+    def teardown(self, exc: BaseException | None = None) -> None:
+        """Tear the request down once; later calls do nothing. Errors are logged."""
+        if self.claim_teardown():
+            run_sync(self.teardown_flow(self.exc if exc is None else exc))
+
+
+# -- what user code calls -------------------------------------------------------
+
+
+def has_app_context() -> bool:
+    """True inside an app context (every request has one)."""
+    return _cv_app.get() is not None
+
+
+def has_request_context() -> bool:
+    """True while handling a request (and not inside an ``app_context()`` pushed in it)."""
+    return _cv_request.get() is not None
+
+
+def current_request_context() -> RequestContext:
+    ctx = _cv_request.get()
+    if ctx is None:
+        raise RuntimeError(NO_REQUEST_MESSAGE)
+    return ctx
+
+
+def current_g() -> _AppCtxGlobals:
+    ctx = _cv_app.get()
+    if ctx is None:
+        raise RuntimeError(NO_APP_MESSAGE)
+    return ctx.g
+
+
+def after_this_request(f: F) -> F:
+    """Run ``f(response)`` after the current request's view, before the after_request functions."""
+    ctx = _cv_request.get()
+    if ctx is None:
+        raise RuntimeError(
+            "after_this_request() can only be used while a request is handled. "
+            + NO_REQUEST_MESSAGE
+        )
+    if not ctx.hooks_installed:
+        raise RuntimeError(
+            "after_this_request() needs flasksignals_django.middleware.HooksMiddleware in MIDDLEWARE."
+        )
+    if ctx.after_this_request_funcs is None:
+        ctx.after_this_request_funcs = []
+    ctx.after_this_request_funcs.append(f)
+    return f
+
+
+def copy_current_request_context(f: F) -> F:
+    """Wrap ``f`` so that it runs with this request's contexts, later or in another thread."""
+    ctx = current_request_context()
+
+    if iscoroutinefunction(f):
+
+        @functools.wraps(f)
+        async def async_wrapper(*args: Any, **kwargs: Any) -> Any:
+            tokens = ctx.activate()
+            try:
+                return await f(*args, **kwargs)
+            finally:
+                ctx.deactivate(tokens)
+
+        return async_wrapper  # type: ignore[return-value]
+
+    @functools.wraps(f)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        tokens = ctx.activate()
+        try:
+            return f(*args, **kwargs)
+        finally:
+            ctx.deactivate(tokens)
+
+    return wrapper  # type: ignore[return-value]
+
+
+G = TypeVar("G")
+
+
+def stream_with_context(generator: G) -> G:
+    """Return ``generator`` unchanged: streaming bodies already keep their contexts.
+
+    Kept so that code ported from Flask runs as it is.
+    """
+    return generator
+
+
+class _Proxy:
+    """Forwards to the object that ``lookup()`` returns at each use."""
+
+    __slots__ = ("_lookup", "__name__")
+
+    def __init__(self, lookup: Callable[[], Any], name: str) -> None:
+        object.__setattr__(self, "_lookup", lookup)
+        object.__setattr__(self, "__name__", name)
+
+    def _get_current_object(self) -> Any:
+        return self._lookup()
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._lookup(), name)
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        setattr(self._lookup(), name, value)
+
+    def __delattr__(self, name: str) -> None:
+        delattr(self._lookup(), name)
+
+    def __contains__(self, item: object) -> bool:
+        return item in self._lookup()
+
+    def __iter__(self) -> Iterator[Any]:
+        return iter(self._lookup())
+
+    def __eq__(self, other: object) -> bool:
+        return bool(self._lookup() == other)
+
+    def __ne__(self, other: object) -> bool:
+        return bool(self._lookup() != other)
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __bool__(self) -> bool:
+        try:
+            return bool(self._lookup())
+        except RuntimeError:
+            return False
+
+    def __repr__(self) -> str:
+        try:
+            return repr(self._lookup())
+        except RuntimeError:
+            return f"<unbound {self.__name__}>"
+
+    def __dir__(self) -> list[str]:
+        return dir(self._lookup())
+
+
+def _current_request() -> HttpRequest:
+    return current_request_context().request
+
+
+g: Any = _Proxy(current_g, "flasksignals_django.g")
+"""The current app context's namespace; each request has its own."""
+
+request: Any = _Proxy(_current_request, "flasksignals_django.request")
+"""The current ``HttpRequest``; outside a request, using it raises ``RuntimeError``."""

@@ -1,0 +1,350 @@
+"""The order of one request, written once for both middleware modes.
+
+``request_flow`` is what ``SignalsMiddleware`` does, ``hooks_flow`` what
+``HooksMiddleware`` does; see DESIGN's "Order of one request". Both are
+generators of :mod:`~flasksignals_django.flow` steps, driven by ``run_sync``
+under WSGI and ``run_async`` under ASGI.
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+from collections.abc import AsyncIterator, Callable, Iterator
+from typing import Any
+
+from django.http import FileResponse, HttpRequest, HttpResponseBase
+from django.urls import Resolver404, resolve
+
+from .app import App
+from .ctx import RequestContext, _cv_request
+from .dispatch import call_sync, logger, receivers, run_off_loop
+from .errors import InternalServerError
+from .flow import Blocking, Call, Flow, Next, Send, run_sync
+from .responses import describe, make_response, needs_render
+from .signals import (
+    appcontext_pushed,
+    got_request_exception,
+    request_finished,
+    request_started,
+)
+
+django_request_logger = logging.getLogger("django.request")
+
+
+# -- SignalsMiddleware ---------------------------------------------------------------
+
+
+def request_flow(
+    ctx: RequestContext, get_response: Callable[[Any], Any]
+) -> Flow[HttpResponseBase]:
+    """From ``appcontext_pushed`` to ``request_finished``; teardown is left to the closer."""
+    app = ctx.app_ctx.app
+    response: HttpResponseBase | None = None
+    try:
+        try:
+            batch = receivers(appcontext_pushed)
+            if batch:
+                yield Send(batch, {})
+            if not app._got_first_request:
+                yield Blocking(run_before_first_request, app)
+            batch = receivers(request_started)
+            if batch:
+                yield Send(batch, {})
+        except Exception as exc:
+            if ctx.hooks_installed:
+                # HooksMiddleware raises it where the view would run, so that
+                # error handlers and after_request apply as for a view's error.
+                ctx.pending_exc = exc
+            else:
+                response = yield from handle_exception(ctx, exc)
+        if response is None:
+            response = yield Next(get_response, ctx.request)
+        batch = receivers(request_finished)
+        if batch:
+            try:
+                yield Send(batch, {"response": response})
+            except Exception as exc:
+                response = yield from handle_exception(ctx, exc)
+    except BaseException as exc:
+        # Django converts every Exception to a response, so this is
+        # DEBUG_PROPAGATE_EXCEPTIONS, a cancelled task or KeyboardInterrupt:
+        # no response will ever be closed, so tear down now.
+        if ctx.exc is None:
+            ctx.exc = exc
+        yield Blocking(ctx.teardown, exc, thread_sensitive=True)
+        raise
+    return arrange_teardown(ctx, response)
+
+
+def run_before_first_request(app: App) -> None:
+    """Run the before_first_request functions once per process; others wait meanwhile."""
+    with app._first_request_lock:
+        if app._got_first_request:
+            return
+        try:
+            for func in list(app.before_first_request_funcs):
+                call_sync(func)
+        finally:
+            app._got_first_request = True
+
+
+class _Closer:
+    """Added to the response's closers: Django calls it once the body is sent."""
+
+    __slots__ = ("ctx",)
+
+    def __init__(self, ctx: RequestContext) -> None:
+        self.ctx = ctx
+
+    def __call__(self) -> None:
+        try:
+            if self.ctx.torn_down:
+                return
+            # On an event loop's thread (AsyncClient closing an async stream)
+            # sync teardown code must not run on the loop: hand it to a thread.
+            run_off_loop(self.ctx.teardown)
+        except Exception:  # Django's close() would swallow it silently.
+            logger.exception("Teardown of %r failed", self.ctx)
+
+    def __reduce__(self) -> tuple[Callable[[], None], tuple[()]]:
+        # Cache middleware pickles responses; a copy has nothing to tear down.
+        return (_nothing, ())
+
+
+def _nothing() -> None:
+    return None
+
+
+def arrange_teardown(
+    ctx: RequestContext, response: HttpResponseBase
+) -> HttpResponseBase:
+    """Tear down when Django closes the response; streams keep their contexts."""
+    if response.streaming and not isinstance(response, FileResponse):
+        content = response.streaming_content  # type: ignore[attr-defined]
+        if response.is_async:  # type: ignore[attr-defined]
+            response.streaming_content = _async_stream(ctx, content)  # type: ignore[attr-defined]
+        else:
+            response.streaming_content = _sync_stream(ctx, content)  # type: ignore[attr-defined]
+    response._resource_closers.append(_Closer(ctx))  # type: ignore[attr-defined]
+    return response
+
+
+def _sync_stream(ctx: RequestContext, iterator: Iterator[Any]) -> Iterator[Any]:
+    try:
+        while True:
+            tokens = ctx.activate()
+            try:
+                chunk = next(iterator)
+            except StopIteration:
+                return
+            finally:
+                ctx.deactivate(tokens)
+            yield chunk
+    except GeneratorExit:
+        raise
+    except BaseException as exc:
+        # Servers do not close a response whose body raised: tear down here.
+        ctx.note_unhandled(exc)
+        ctx.teardown(exc)
+        raise
+
+
+async def _async_stream(
+    ctx: RequestContext, iterator: AsyncIterator[Any]
+) -> AsyncIterator[Any]:
+    try:
+        while True:
+            tokens = ctx.activate()
+            try:
+                chunk = await iterator.__anext__()
+            except StopAsyncIteration:
+                return
+            finally:
+                ctx.deactivate(tokens)
+            yield chunk
+    except GeneratorExit:
+        raise
+    except BaseException as exc:
+        ctx.note_unhandled(exc)
+        await _teardown_in_thread(ctx, exc)
+        raise
+
+
+async def _teardown_in_thread(ctx: RequestContext, exc: BaseException) -> None:
+    from asgiref.sync import sync_to_async
+
+    await sync_to_async(ctx.teardown, thread_sensitive=True)(exc)
+
+
+# -- HooksMiddleware -----------------------------------------------------------------
+
+
+def hooks_flow(
+    ctx: RequestContext, get_response: Callable[[Any], Any]
+) -> Flow[HttpResponseBase]:
+    """before_request, the view, error handlers, after_this_request and after_request."""
+    app = ctx.app_ctx.app
+    request = ctx.request
+    response: HttpResponseBase | None = None
+    try:
+        if ctx.pending_exc is not None:
+            pending, ctx.pending_exc = ctx.pending_exc, None
+            raise pending
+        if app.before_request_funcs:
+            for func in list(app.before_request_funcs):
+                rv = yield Call(func)
+                if rv is not None:
+                    response = yield from finish_value(rv, func)
+                    break
+        if response is None and wants_early_resolve(app):
+            # Flask raises routing errors after before_request; resolving here
+            # lets errorhandler(404) see unknown URLs too.
+            resolve(request.path_info, getattr(request, "urlconf", None))
+    except Exception as exc:
+        response = yield from handle_exception(ctx, exc)
+    if response is None:
+        response = yield Next(get_response, request)
+    try:
+        response = yield from process_response(ctx, response)
+    except Exception as exc:
+        response = yield from handle_exception(ctx, exc)
+    return response
+
+
+def wants_early_resolve(app: App) -> bool:
+    handlers = app.error_handlers
+    if not handlers:
+        return False
+    return 404 in handlers or any(
+        isinstance(key, type) and issubclass(Resolver404, key) for key in handlers
+    )
+
+
+def process_response(
+    ctx: RequestContext, response: HttpResponseBase
+) -> Flow[HttpResponseBase]:
+    """after_this_request functions in order, then after_request functions reversed."""
+    once = ctx.after_this_request_funcs
+    if once:
+        ctx.after_this_request_funcs = None
+        for func in once:
+            response = _check_response((yield Call(func, response)), func)
+    funcs = ctx.app_ctx.app.after_request_funcs
+    if funcs:
+        for func in reversed(list(funcs)):
+            response = _check_response((yield Call(func, response)), func)
+    return response
+
+
+def _check_response(rv: Any, func: object) -> HttpResponseBase:
+    if not isinstance(rv, HttpResponseBase):
+        raise TypeError(
+            f"{describe(func)} must return the response to use, but it returned {type(rv).__name__}."
+        )
+    return rv
+
+
+def finish_value(rv: Any, source: object) -> Flow[HttpResponseBase]:
+    """``make_response(rv)``, rendering a ``TemplateResponse`` as Django would."""
+    response = make_response(rv, source)
+    if needs_render(response):
+        yield Blocking(response.render, thread_sensitive=True)  # type: ignore[attr-defined]
+    return response
+
+
+# -- errors ---------------------------------------------------------------------
+
+
+def handle_exception(ctx: RequestContext, exc: Exception) -> Flow[HttpResponseBase]:
+    """The response for ``exc``: an error handler's, else Django's own error response."""
+    response = yield from error_handler_response(ctx, exc)
+    if response is None:
+        response = yield Blocking(django_error_response, ctx.request, exc)
+    return response
+
+
+def error_handler_response(
+    ctx: RequestContext, exc: Exception
+) -> Flow[HttpResponseBase | None]:
+    """Flask's lookup: a matching handler, else (for an unhandled error) errorhandler(500).
+
+    ``None`` means no handler took it and Django's own error response applies.
+    """
+    app = ctx.app_ctx.app
+    handler = app.find_error_handler(exc)
+    if handler is not None:
+        try:
+            rv = yield Call(handler, exc)
+        except Exception as error:
+            exc = error
+        else:
+            if rv is not None:
+                return (yield from finish_value(rv, handler))
+    handler = app.error_handlers.get(500)
+    if handler is None or _is_client_error(exc):
+        return None
+    yield from report_exception(ctx, exc)
+    django_request_logger.error(
+        "Internal Server Error: %s",
+        ctx.request.path,
+        exc_info=exc,
+        extra={"status_code": 500, "request": ctx.request},
+    )
+    try:
+        rv = yield Call(handler, InternalServerError(exc))
+    except Exception:
+        logger.exception("errorhandler(500) %s raised", describe(handler))
+        return None
+    if rv is None:
+        return None
+    return (yield from finish_value(rv, handler))
+
+
+def _is_client_error(exc: BaseException) -> bool:
+    from .errors import http_code
+
+    code = http_code(exc)
+    return code is not None and code != 500
+
+
+def report_exception(ctx: RequestContext, exc: BaseException) -> Flow[None]:
+    """Send got_request_exception once per exception; its receivers' errors are logged."""
+    if ctx.note_unhandled(exc):
+        batch = receivers(got_request_exception)
+        if batch:
+            yield Send(batch, {"exception": exc}, [])
+
+
+def django_error_response(request: HttpRequest, exc: Exception) -> HttpResponseBase:
+    """Django's response for ``exc`` (404/403/400 pages, or the 500 after its signal)."""
+    from django.core.handlers.exception import response_for_exception
+
+    # response_for_exception reads sys.exc_info(), so call it while handling exc.
+    try:
+        raise exc
+    except Exception:
+        return response_for_exception(request, exc)
+
+
+def on_django_exception(
+    sender: object, request: HttpRequest | None = None, **kwargs: Any
+) -> None:
+    """Receiver of Django's got_request_exception: relay unhandled errors to Flask's signal."""
+    ctx = _cv_request.get()
+    exc = sys.exc_info()[1]
+    if (
+        ctx is None
+        or exc is None
+        or (request is not None and request is not ctx.request)
+    ):
+        return
+    run_sync(report_exception(ctx, exc))
+
+
+def view_exception_response(exc: Exception) -> HttpResponseBase | None:
+    """``process_exception``: an error handler's response for a view's error, or None."""
+    ctx = _cv_request.get()
+    if ctx is None:
+        return None
+    return run_sync(error_handler_response(ctx, exc))

@@ -1,0 +1,1 @@
+"""Message storages that send ``message_flashed``, and Flask's ``flash()``."""

@@ -1,0 +1,50 @@
+"""``flash()``: Flask's way to add a message, on Django's messages framework."""
+
+from __future__ import annotations
+
+from django.contrib.messages import constants
+from django.contrib.messages.api import MessageFailure
+
+from flasksignals_django.ctx import NO_REQUEST_MESSAGE, _cv_request
+from flasksignals_django.dispatch import send
+from flasksignals_django.signals import message_flashed
+
+CATEGORY_LEVELS = {
+    "message": constants.INFO,
+    "info": constants.INFO,
+    "success": constants.SUCCESS,
+    "warning": constants.WARNING,
+    "error": constants.ERROR,
+    "debug": constants.DEBUG,
+}
+
+
+def flash(message: str, category: str = "message") -> None:
+    """Add ``message`` to the current request's messages and send ``message_flashed``.
+
+    ``category`` maps to a Django level: ``message``/``info`` to INFO,
+    ``success``, ``warning``, ``error`` and ``debug`` to theirs; any other
+    category is INFO with the category as an extra tag. A message below
+    ``MESSAGE_LEVEL`` is not stored and sends nothing.
+    """
+    ctx = _cv_request.get()
+    if ctx is None:
+        raise RuntimeError("flash() needs a request. " + NO_REQUEST_MESSAGE)
+    storage = getattr(ctx.request, "_messages", None)
+    if storage is None:
+        raise MessageFailure(
+            "flash() needs Django's messages framework: add 'django.contrib.messages' to "
+            "INSTALLED_APPS and 'django.contrib.messages.middleware.MessageMiddleware' to "
+            "MIDDLEWARE (before flasksignals_django.middleware.HooksMiddleware)."
+        )
+    level = CATEGORY_LEVELS.get(category, constants.INFO)
+    extra_tags = "" if category in CATEGORY_LEVELS else category
+    add = getattr(storage, "add_flashed", None)
+    if add is not None:
+        add(level, message, extra_tags, category)
+        return
+    # A storage that is not ours sends nothing itself (check W003 says so).
+    queued = len(getattr(storage, "_queued_messages", ()))
+    storage.add(level, message, extra_tags=extra_tags)
+    if len(getattr(storage, "_queued_messages", ())) > queued:
+        send(message_flashed, message=message, category=category)
