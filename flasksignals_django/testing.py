@@ -1,0 +1,75 @@
+"""Helpers for the tests of projects that use flasksignals_django."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from blinker import NamedSignal
+
+from .app import App, current_app
+from .signals import SIGNALS, template_rendered
+
+SignalRecord = tuple[NamedSignal, Any, dict[str, Any]]
+
+
+@contextmanager
+def captured_signals(*signals: NamedSignal) -> Iterator[list[SignalRecord]]:
+    """Record every send of ``signals`` (all ten if none given) as ``(signal, sender, kwargs)``."""
+    records: list[SignalRecord] = []
+    connected = []
+    for signal in signals or SIGNALS:
+
+        def receiver(sender: Any, _signal: NamedSignal = signal, **kwargs: Any) -> None:
+            records.append((_signal, sender, kwargs))
+
+        signal.connect(receiver, weak=False)
+        connected.append((signal, receiver))
+    try:
+        yield records
+    finally:
+        for signal, receiver in connected:
+            signal.disconnect(receiver)
+
+
+@contextmanager
+def captured_templates() -> Iterator[list[tuple[Any, dict[str, Any]]]]:
+    """Record ``(template, context)`` for every render, as in Flask's documented recipe."""
+    records: list[tuple[Any, dict[str, Any]]] = []
+
+    def receiver(
+        sender: Any, template: Any, context: dict[str, Any], **extra: Any
+    ) -> None:
+        records.append((template, context))
+
+    template_rendered.connect(receiver, sender=current_app, weak=False)
+    try:
+        yield records
+    finally:
+        template_rendered.disconnect(receiver, sender=current_app)
+
+
+_REGISTRIES = (
+    "before_first_request_funcs",
+    "before_request_funcs",
+    "after_request_funcs",
+    "teardown_request_funcs",
+    "teardown_appcontext_funcs",
+)
+
+
+@contextmanager
+def isolated_hooks(app: App = current_app) -> Iterator[App]:
+    """Restore every hook registry of ``app`` on exit, so a test's hooks do not leak."""
+    saved = {name: list(getattr(app, name)) for name in _REGISTRIES}
+    handlers = dict(app.error_handlers)
+    got_first_request = app._got_first_request
+    try:
+        yield app
+    finally:
+        for name, funcs in saved.items():
+            getattr(app, name)[:] = funcs
+        app.error_handlers.clear()
+        app.error_handlers.update(handlers)
+        app._got_first_request = got_first_request
