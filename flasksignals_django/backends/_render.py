@@ -1,0 +1,31 @@
+"""The one render helper both template backends share (Flask's ``_render``)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from flasksignals_django.dispatch import receivers, send_to
+from flasksignals_django.signals import before_render_template, template_rendered
+
+
+def signals_wanted() -> bool:
+    """True if a render has anyone to tell; otherwise the backend renders as Django does."""
+    return bool(before_render_template.receivers or template_rendered.receivers)
+
+
+def render(template: Any, context: dict[str, Any], draw: Callable[[], str]) -> str:
+    """Send ``before_render_template``, call ``draw()``, then send ``template_rendered``.
+
+    ``template`` is the engine's own template object and ``context`` the dict that
+    ``draw`` renders, so a change a ``before_render_template`` receiver makes to it
+    shows in the output. A receiver that raises makes the render fail with that error.
+    """
+    batch = receivers(before_render_template)
+    if batch:
+        send_to(batch, {"template": template, "context": context})
+    output = draw()
+    batch = receivers(template_rendered)
+    if batch:
+        send_to(batch, {"template": template, "context": context})
+    return output
