@@ -47,7 +47,9 @@ def captured_templates() -> Iterator[list[tuple[Any, dict[str, Any]]]]:
     try:
         yield records
     finally:
-        template_rendered.disconnect(receiver, sender=current_app)
+        # Without a sender: blinker's disconnect(receiver, sender) leaves the
+        # receiver in ``signal.receivers``, so it would never be fully removed.
+        template_rendered.disconnect(receiver)
 
 
 _REGISTRIES = (

@@ -18,6 +18,12 @@ CATEGORY_LEVELS = {
     "debug": constants.DEBUG,
 }
 
+NO_STORAGE_MESSAGE = (
+    "flash() needs Django's messages framework on this request: add "
+    "'django.contrib.messages' to INSTALLED_APPS and "
+    "'django.contrib.messages.middleware.MessageMiddleware' to MIDDLEWARE."
+)
+
 
 def flash(message: str, category: str = "message") -> None:
     """Add ``message`` to the current request's messages and send ``message_flashed``.
@@ -25,26 +31,25 @@ def flash(message: str, category: str = "message") -> None:
     ``category`` maps to a Django level: ``message``/``info`` to INFO,
     ``success``, ``warning``, ``error`` and ``debug`` to theirs; any other
     category is INFO with the category as an extra tag. A message below
-    ``MESSAGE_LEVEL`` is not stored and sends nothing.
+    ``MESSAGE_LEVEL`` is not stored and sends nothing. Outside a request it
+    raises ``RuntimeError``; without ``MessageMiddleware``, ``MessageFailure``.
     """
     ctx = _cv_request.get()
     if ctx is None:
-        raise RuntimeError("flash() needs a request. " + NO_REQUEST_MESSAGE)
+        raise RuntimeError(NO_REQUEST_MESSAGE)
     storage = getattr(ctx.request, "_messages", None)
     if storage is None:
-        raise MessageFailure(
-            "flash() needs Django's messages framework: add 'django.contrib.messages' to "
-            "INSTALLED_APPS and 'django.contrib.messages.middleware.MessageMiddleware' to "
-            "MIDDLEWARE (before flasksignals_django.middleware.HooksMiddleware)."
-        )
+        raise MessageFailure(NO_STORAGE_MESSAGE)
     level = CATEGORY_LEVELS.get(category, constants.INFO)
     extra_tags = "" if category in CATEGORY_LEVELS else category
-    add = getattr(storage, "add_flashed", None)
-    if add is not None:
-        add(level, message, extra_tags, category)
+    add_flashed = getattr(storage, "add_flashed", None)
+    if add_flashed is not None:
+        add_flashed(level, message, extra_tags, category)
         return
-    # A storage that is not ours sends nothing itself (check W003 says so).
-    queued = len(getattr(storage, "_queued_messages", ()))
-    storage.add(level, message, extra_tags=extra_tags)
-    if len(getattr(storage, "_queued_messages", ())) > queued:
+    # A storage that is not ours sends nothing itself (check W003 says so). Custom
+    # storages subclass Django's BaseStorage, whose queue says if it took the message.
+    queue = storage._queued_messages
+    queued = len(queue)
+    storage.add(level, message, extra_tags)
+    if len(queue) > queued:
         send(message_flashed, message=message, category=category)

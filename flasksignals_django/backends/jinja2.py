@@ -1,0 +1,64 @@
+"""Django's Jinja2 backend, sending ``before_render_template`` and ``template_rendered``.
+
+Use it in ``TEMPLATES`` in place of ``django.template.backends.jinja2.Jinja2``
+(same ``OPTIONS``). Jinja2 is optional: without it, importing this module fails
+as importing Django's backend does. Jinja's include, extends and import send nothing.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+import jinja2
+from django.template import TemplateSyntaxError
+from django.template.backends import jinja2 as jinja2_backend
+from django.template.backends.utils import csrf_input_lazy, csrf_token_lazy
+
+from . import _render
+
+if TYPE_CHECKING:
+    from django.http import HttpRequest
+
+
+class Template(jinja2_backend.Template):
+    """Django's Jinja2 backend template; ``render`` sends the template signals."""
+
+    @property
+    def name(self) -> str | None:
+        return self.template.name
+
+    def render(
+        self, context: dict[str, Any] | None = None, request: HttpRequest | None = None
+    ) -> str:
+        if not _render.signals_wanted():
+            # Django's backend writes request values into the caller's dict; ours never does.
+            if request is not None and context is not None:
+                context = dict(context)
+            return super().render(context, request)
+        values: dict[str, Any] = {} if context is None else dict(context)
+        if request is not None:
+            # Django's Jinja2 precedence: these beat the caller's values.
+            values["request"] = request
+            values["csrf_input"] = csrf_input_lazy(request)
+            values["csrf_token"] = csrf_token_lazy(request)
+            for processor in self.backend.template_context_processors:
+                values.update(processor(request))
+        return _render.render(self.template, values, lambda: self._draw(values))
+
+    def _draw(self, values: dict[str, Any]) -> str:
+        try:
+            return self.template.render(values)
+        except jinja2.TemplateSyntaxError as exc:
+            new = TemplateSyntaxError(exc.args)
+            new.template_debug = jinja2_backend.get_exception_info(exc)  # type: ignore[attr-defined,arg-type]
+            raise new from exc
+
+
+class Jinja2(jinja2_backend.Jinja2):
+    """``django.template.backends.jinja2.Jinja2`` that sends the template signals."""
+
+    def from_string(self, template_code: str) -> Template:
+        return Template(super().from_string(template_code).template, self)
+
+    def get_template(self, template_name: str) -> Template:
+        return Template(super().get_template(template_name).template, self)
