@@ -1,3 +1,321 @@
-"""System checks (filled in below)."""
+"""System checks: middleware order, signaling backends, and receivers that are lost at once.
+
+Every check is registered with the ``flasksignals`` tag, so
+``manage.py check --tag flasksignals`` runs only these.
+"""
 
 from __future__ import annotations
+
+import contextlib
+import weakref
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from blinker import NamedSignal
+from blinker._utilities import make_id, make_ref
+from django.apps import AppConfig
+from django.conf import settings
+from django.core.checks import CheckMessage, Error, register
+from django.core.checks import Warning as CheckWarning
+from django.urls import get_resolver
+from django.utils.module_loading import import_string
+
+from .app import current_app
+from .responses import describe
+from .signals import SIGNALS, before_render_template, message_flashed, template_rendered
+
+TAG = "flasksignals"
+SIGNALS_MIDDLEWARE = "flasksignals_django.middleware.SignalsMiddleware"
+HOOKS_MIDDLEWARE = "flasksignals_django.middleware.HooksMiddleware"
+SESSION_MIDDLEWARE = "django.contrib.sessions.middleware.SessionMiddleware"
+AUTH_MIDDLEWARE = "django.contrib.auth.middleware.AuthenticationMiddleware"
+MESSAGE_MIDDLEWARE = "django.contrib.messages.middleware.MessageMiddleware"
+HOOKS_COME_AFTER = (
+    SIGNALS_MIDDLEWARE,
+    SESSION_MIDDLEWARE,
+    AUTH_MIDDLEWARE,
+    MESSAGE_MIDDLEWARE,
+)
+BACKENDS_PACKAGE = "flasksignals_django.backends."
+STORAGE_PACKAGE = "flasksignals_django.messages."
+
+AppConfigs = Sequence[AppConfig] | None
+
+
+def _load(path: str) -> object | None:
+    try:
+        obj: object = import_string(path)
+    except ImportError:
+        return None
+    return obj
+
+
+def _lineage(path: str) -> list[str]:
+    """Dotted paths of the class at ``path`` and of its bases (``issubclass`` by name).
+
+    Names rather than classes, so that contrib middleware of apps that are not
+    installed is never imported; an entry that does not import is just ``path``.
+    """
+    obj = _load(path)
+    if isinstance(obj, type):
+        return [f"{cls.__module__}.{cls.__qualname__}" for cls in obj.__mro__]
+    return [path]
+
+
+def _index(middleware: Sequence[list[str]], target: str) -> int | None:
+    for i, lineage in enumerate(middleware):
+        if target in lineage:
+            return i
+    return None
+
+
+def _middleware() -> list[list[str]]:
+    return [_lineage(path) for path in settings.MIDDLEWARE]
+
+
+def _from_package(path: str, package: str) -> bool:
+    return any(name.startswith(package) for name in _lineage(path))
+
+
+def _import_urlconf() -> None:
+    # Receivers and hooks are often registered when views modules are imported,
+    # which the URLconf does; a broken URLconf is reported by Django's own checks.
+    with contextlib.suppress(Exception):
+        _ = get_resolver().url_patterns
+
+
+def check_signals_middleware(
+    app_configs: AppConfigs = None, **kwargs: Any
+) -> list[CheckMessage]:
+    """E001: ``SignalsMiddleware`` missing; W001: not the first entry of ``MIDDLEWARE``."""
+    index = _index(_middleware(), SIGNALS_MIDDLEWARE)
+    if index is None:
+        return [
+            Error(
+                f"{SIGNALS_MIDDLEWARE} is not in MIDDLEWARE: requests push no app "
+                "context, send no signal and run no hook.",
+                hint=f"Add '{SIGNALS_MIDDLEWARE}' as the first entry of MIDDLEWARE.",
+                id="flasksignals_django.E001",
+            )
+        ]
+    if index != 0:
+        return [
+            CheckWarning(
+                f"{SIGNALS_MIDDLEWARE} is entry {index} of MIDDLEWARE, not the first: "
+                "the middleware above it run outside the app context, before "
+                "request_started and after teardown.",
+                hint=f"Move '{SIGNALS_MIDDLEWARE}' to the top of MIDDLEWARE.",
+                id="flasksignals_django.W001",
+            )
+        ]
+    return []
+
+
+def check_hooks_middleware(
+    app_configs: AppConfigs = None, **kwargs: Any
+) -> list[CheckMessage]:
+    """E002: request hooks registered without ``HooksMiddleware``; E003: it comes too early."""
+    middleware = _middleware()
+    index = _index(middleware, HOOKS_MIDDLEWARE)
+    if index is None:
+        _import_urlconf()
+        registered = [
+            name
+            for name, registry in (
+                ("before_request", current_app.before_request_funcs),
+                ("after_request", current_app.after_request_funcs),
+                ("errorhandler", current_app.error_handlers),
+            )
+            if registry
+        ]
+        if not registered:
+            return []
+        return [
+            Error(
+                f"{', '.join(registered)} functions are registered but {HOOKS_MIDDLEWARE} "
+                "is not in MIDDLEWARE, so they never run.",
+                hint=f"Add '{HOOKS_MIDDLEWARE}' to MIDDLEWARE, below SignalsMiddleware, "
+                "SessionMiddleware, AuthenticationMiddleware and MessageMiddleware.",
+                id="flasksignals_django.E002",
+            )
+        ]
+    too_late = [
+        path
+        for path in HOOKS_COME_AFTER
+        if (other := _index(middleware, path)) is not None and other > index
+    ]
+    if not too_late:
+        return []
+    return [
+        Error(
+            f"{HOOKS_MIDDLEWARE} comes before {', '.join(too_late)} in MIDDLEWARE.",
+            hint=f"Move '{HOOKS_MIDDLEWARE}' below {', '.join(too_late)}, so that hooks "
+            "run inside the app context, see request.session, request.user and "
+            "messages, and run before the session is saved.",
+            id="flasksignals_django.E003",
+        )
+    ]
+
+
+def check_async_middleware(
+    app_configs: AppConfigs = None, **kwargs: Any
+) -> list[CheckMessage]:
+    """W004: a middleware below ``SignalsMiddleware`` that is not async capable."""
+    paths = list(settings.MIDDLEWARE)
+    index = _index(_middleware(), SIGNALS_MIDDLEWARE)
+    if index is None:
+        return []
+    messages: list[CheckMessage] = []
+    for path in paths[index + 1 :]:
+        obj = _load(path)
+        if obj is None or getattr(obj, "async_capable", False):
+            continue
+        messages.append(
+            CheckWarning(
+                "This middleware comes after SignalsMiddleware in MIDDLEWARE but is not async "
+                "capable: under ASGI the middleware then run synchronously and "
+                "teardown after a client disconnect is not guaranteed.",
+                hint="Make it async capable (async_capable = True, as MiddlewareMixin "
+                "subclasses are), or, if you serve with WSGI only, add "
+                "'flasksignals_django.W004' to SILENCED_SYSTEM_CHECKS.",
+                obj=path,
+                id="flasksignals_django.W004",
+            )
+        )
+    return messages
+
+
+def check_template_backends(
+    app_configs: AppConfigs = None, **kwargs: Any
+) -> list[CheckMessage]:
+    """W002: template signals have receivers but no ``TEMPLATES`` backend sends them."""
+    _import_urlconf()
+    connected = [
+        s.name for s in (before_render_template, template_rendered) if s.receivers
+    ]
+    if not connected:
+        return []
+    backends = [str(engine.get("BACKEND", "")) for engine in settings.TEMPLATES]
+    if any(_from_package(path, BACKENDS_PACKAGE) for path in backends):
+        return []
+    return [
+        CheckWarning(
+            f"{' and '.join(connected)} have receivers, but no TEMPLATES backend "
+            "sends the template signals, so the receivers are never called.",
+            hint="Set BACKEND in TEMPLATES to "
+            "'flasksignals_django.backends.django.DjangoTemplates' or "
+            "'flasksignals_django.backends.jinja2.Jinja2' (same OPTIONS as Django's).",
+            id="flasksignals_django.W002",
+        )
+    ]
+
+
+def check_message_storage(
+    app_configs: AppConfigs = None, **kwargs: Any
+) -> list[CheckMessage]:
+    """W003: ``message_flashed`` has receivers but messages cannot send it."""
+    _import_urlconf()
+    if not message_flashed.receivers:
+        return []
+    messages: list[CheckMessage] = []
+    storage = str(settings.MESSAGE_STORAGE)
+    if not _from_package(storage, STORAGE_PACKAGE):
+        messages.append(
+            CheckWarning(
+                f"message-flashed has receivers, but MESSAGE_STORAGE ({storage}) does "
+                "not send it: only flasksignals_django.flash() does, messages added "
+                "through django.contrib.messages send nothing.",
+                hint="Set MESSAGE_STORAGE = "
+                "'flasksignals_django.messages.storage.FallbackStorage' "
+                "(or SessionStorage, CookieStorage).",
+                id="flasksignals_django.W003",
+            )
+        )
+    if _index(_middleware(), MESSAGE_MIDDLEWARE) is None:
+        messages.append(
+            CheckWarning(
+                f"message-flashed has receivers, but {MESSAGE_MIDDLEWARE} is not in "
+                "MIDDLEWARE, so no message can be stored and none is flashed.",
+                hint=f"Add '{MESSAGE_MIDDLEWARE}' to MIDDLEWARE, above HooksMiddleware.",
+                id="flasksignals_django.W003",
+            )
+        )
+    return messages
+
+
+# -- W005: weak receivers that die at once --------------------------------
+#
+# blinker drops a dead weak receiver silently, often before any check runs, so
+# the receivers are recorded when they connect. Only weak references are kept.
+
+_Key = tuple[str, str]
+_weak_locals: dict[_Key, weakref.ref[Any]] = {}
+
+
+def _is_local(receiver: object) -> bool:
+    qualname = getattr(receiver, "__qualname__", None)
+    return isinstance(qualname, str) and (
+        "<lambda>" in qualname or "<locals>" in qualname
+    )
+
+
+def _key(signal: NamedSignal, receiver: Callable[..., Any]) -> _Key:
+    code = getattr(receiver, "__code__", None)
+    where = f" ({code.co_filename}:{code.co_firstlineno})" if code is not None else ""
+    return signal.name, describe(receiver) + where
+
+
+def _remember_weak_local(
+    signal: NamedSignal, *, receiver: Callable[..., Any], weak: bool, **extra: Any
+) -> None:
+    if weak and _is_local(receiver):
+        _weak_locals[_key(signal, receiver)] = make_ref(receiver)
+
+
+def _forget_weak_local(
+    signal: NamedSignal, *, receiver: Callable[..., Any], **extra: Any
+) -> None:
+    if make_id(receiver) not in signal.receivers:
+        _weak_locals.pop(_key(signal, receiver), None)
+
+
+for _signal in SIGNALS:
+    _signal.receiver_connected.connect(_remember_weak_local, weak=False)
+    _signal.receiver_disconnected.connect(_forget_weak_local, weak=False)
+
+
+def check_weak_receivers(
+    app_configs: AppConfigs = None, **kwargs: Any
+) -> list[CheckMessage]:
+    """W005: a lambda or nested function connected weakly (collected at once, never called)."""
+    _import_urlconf()
+    found = dict.fromkeys(_weak_locals)
+    # Also those connected before this module was imported, while they live.
+    for signal in SIGNALS:
+        for ref in list(signal.receivers.values()):
+            receiver = ref() if isinstance(ref, weakref.ref) else None
+            if receiver is not None and _is_local(receiver):
+                found[_key(signal, receiver)] = None
+    return [
+        CheckWarning(
+            f"This receiver is connected weakly to {name}: a lambda or nested function "
+            "is garbage collected as soon as nothing else refers to it, and is then "
+            "never called.",
+            hint="Connect it with weak=False (and disconnect it when done), or define "
+            "the receiver at module level.",
+            obj=receiver,
+            id="flasksignals_django.W005",
+        )
+        for name, receiver in found
+    ]
+
+
+for _check in (
+    check_signals_middleware,
+    check_hooks_middleware,
+    check_async_middleware,
+    check_template_backends,
+    check_message_storage,
+    check_weak_receivers,
+):
+    register(_check, TAG)

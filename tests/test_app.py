@@ -1,0 +1,250 @@
+from __future__ import annotations
+
+import logging
+
+import pytest
+from django.core.exceptions import (
+    BadRequest,
+    DisallowedHost,
+    PermissionDenied,
+    SuspiciousOperation,
+)
+from django.http import Http404
+from django.test import override_settings
+
+import flasksignals_django
+from flasksignals_django import App, InternalServerError, current_app
+from flasksignals_django.ctx import AppContext
+
+
+def f(*args):
+    pass
+
+
+def g(*args):
+    pass
+
+
+def test_current_app_is_an_app():
+    assert isinstance(current_app, App)
+    assert flasksignals_django.App is App
+    assert repr(current_app) == "<App 'tests'>"
+
+
+def test_name_from_the_settings_module():
+    assert current_app.name == "tests"
+
+
+@override_settings(FLASKSIGNALS_APP_NAME="shop")
+def test_name_from_the_setting():
+    assert current_app.name == "shop"
+    assert current_app.logger is logging.getLogger("shop")
+
+
+def test_name_given():
+    assert App("given").name == "given"
+
+
+def test_name_without_settings_module(monkeypatch):
+    monkeypatch.delenv("DJANGO_SETTINGS_MODULE")
+    assert App().name == "django"
+
+
+def test_logger():
+    assert current_app.logger is logging.getLogger("tests")
+
+
+def test_debug(settings):
+    settings.DEBUG = True
+    assert current_app.debug is True
+    settings.DEBUG = False
+    assert current_app.debug is False
+
+
+def test_config_reads_settings():
+    config = current_app.config
+    assert config["SECRET_KEY"] == "tests-only"
+    assert config.SECRET_KEY == "tests-only"
+    assert config.get("SECRET_KEY") == "tests-only"
+    assert config.get("NOT_A_SETTING", "default") == "default"
+    assert "SECRET_KEY" in config
+    assert "NOT_A_SETTING" not in config
+    assert 42 not in config
+    assert "<Config" in repr(config)
+
+
+def test_config_follows_override_settings():
+    with override_settings(DEBUG=True, EXTRA_SETTING=[1, 2]):
+        assert current_app.config["DEBUG"] is True
+        assert current_app.config.EXTRA_SETTING == [1, 2]
+        assert "EXTRA_SETTING" in current_app.config
+        assert "EXTRA_SETTING" in list(current_app.config)
+    assert current_app.config["DEBUG"] is False
+    assert "EXTRA_SETTING" not in current_app.config
+
+
+def test_config_missing_keys():
+    with pytest.raises(KeyError):
+        current_app.config["NOT_A_SETTING"]
+    with pytest.raises(AttributeError):
+        current_app.config.NOT_A_SETTING  # noqa: B018
+
+
+def test_config_iterates_setting_names():
+    names = list(current_app.config)
+    assert "SECRET_KEY" in names
+    assert all(name.isupper() for name in names)
+    assert len(current_app.config) == len(names)
+    assert dict(current_app.config)["ROOT_URLCONF"] == "tests.urls"
+
+
+def test_config_is_read_only():
+    with pytest.raises(TypeError, match="read-only"):
+        current_app.config.DEBUG = True
+    with pytest.raises(TypeError):
+        current_app.config["DEBUG"] = True
+
+
+@pytest.mark.parametrize(
+    "registry",
+    [
+        "before_first_request",
+        "before_request",
+        "after_request",
+        "teardown_request",
+        "teardown_appcontext",
+    ],
+)
+def test_decorators_return_f_and_keep_registration_order(registry):
+    current_app._got_first_request = False
+    decorator = getattr(current_app, registry)
+    assert decorator(f) is f
+    assert decorator(g) is g
+    assert getattr(current_app, f"{registry}_funcs") == [f, g]
+
+
+@pytest.mark.parametrize(
+    "registry",
+    [
+        "before_first_request",
+        "before_request",
+        "after_request",
+        "teardown_request",
+        "teardown_appcontext",
+    ],
+)
+def test_decorators_reject_non_callables(registry):
+    with pytest.raises(TypeError, match=registry):
+        getattr(current_app, registry)("not callable")
+    assert getattr(current_app, f"{registry}_funcs") == []
+
+
+def test_before_first_request_registered_late_warns():
+    current_app._got_first_request = True
+    with pytest.warns(RuntimeWarning, match="never be called"):
+        assert current_app.before_first_request(f) is f
+    assert current_app.before_first_request_funcs == [f]
+
+
+@pytest.mark.parametrize("key", [400, 403, 404, 500, ValueError, Http404, Exception])
+def test_errorhandler_accepts(key):
+    assert current_app.errorhandler(key)(f) is f
+    assert current_app.error_handlers == {key: f}
+
+
+def test_errorhandler_internal_server_error_class_is_500():
+    current_app.errorhandler(InternalServerError)(f)
+    assert current_app.error_handlers == {500: f}
+
+
+def test_register_error_handler():
+    assert current_app.register_error_handler(404, f) is f
+    assert current_app.error_handlers == {404: f}
+
+
+@pytest.mark.parametrize("key", [200, 401, 405, 502, True, "404", None, object])
+def test_errorhandler_rejects(key):
+    with pytest.raises(ValueError, match="errorhandler"):
+        current_app.errorhandler(key)
+    assert current_app.error_handlers == {}
+
+
+def test_errorhandler_rejects_non_callable():
+    with pytest.raises(TypeError, match="errorhandler"):
+        current_app.errorhandler(404)("not callable")
+    assert current_app.error_handlers == {}
+
+
+def test_errorhandler_replaces_earlier_handler():
+    current_app.errorhandler(404)(f)
+    current_app.errorhandler(404)(g)
+    assert current_app.error_handlers == {404: g}
+
+
+def test_find_error_handler_without_handlers():
+    assert current_app.find_error_handler(Http404()) is None
+
+
+def test_find_error_handler_code_before_class():
+    current_app.errorhandler(Http404)(f)
+    current_app.errorhandler(404)(g)
+    assert current_app.find_error_handler(Http404()) is g
+
+
+@pytest.mark.parametrize(
+    ("exc", "code"),
+    [
+        (Http404(), 404),
+        (PermissionDenied(), 403),
+        (BadRequest(), 400),
+        (SuspiciousOperation(), 400),
+        (DisallowedHost(), 400),
+    ],
+)
+def test_find_error_handler_by_code(exc, code):
+    for other in {400, 403, 404} - {code}:
+        current_app.errorhandler(other)(f)
+    current_app.errorhandler(code)(g)
+    assert current_app.find_error_handler(exc) is g
+
+
+def test_find_error_handler_nearest_class_in_mro():
+    class Base(Exception):
+        pass
+
+    class Middle(Base):
+        pass
+
+    class Leaf(Middle):
+        pass
+
+    current_app.errorhandler(Exception)(f)
+    current_app.errorhandler(Base)(g)
+    assert current_app.find_error_handler(Leaf()) is g
+    current_app.errorhandler(Middle)(f)
+    assert current_app.find_error_handler(Leaf()) is f
+    assert current_app.find_error_handler(KeyError()) is f
+
+
+def test_find_error_handler_falls_back_to_class_for_http_errors():
+    current_app.errorhandler(403)(f)
+    current_app.errorhandler(Exception)(g)
+    assert current_app.find_error_handler(Http404()) is g
+
+
+def test_find_error_handler_no_match():
+    current_app.errorhandler(404)(f)
+    current_app.errorhandler(LookupError)(f)
+    assert current_app.find_error_handler(ValueError()) is None
+    assert current_app.find_error_handler(PermissionDenied()) is None
+
+
+def test_find_error_handler_ignores_500_code_for_ordinary_exceptions():
+    current_app.errorhandler(500)(f)
+    assert current_app.find_error_handler(ValueError()) is None
+
+
+def test_app_context():
+    ctx = current_app.app_context()
+    assert isinstance(ctx, AppContext)
+    assert ctx is not current_app.app_context()
