@@ -68,8 +68,14 @@ class _LogHandler(logging.Handler):
         self.recorder = recorder
 
     def emit(self, record: logging.LogRecord) -> None:
-        exc_type = record.exc_info[0].__name__ if record.exc_info and record.exc_info[0] else None
-        self.recorder.add("log", record.levelname, {"logger": record.name, "exc_type": exc_type})
+        exc_type = (
+            record.exc_info[0].__name__
+            if record.exc_info and record.exc_info[0]
+            else None
+        )
+        self.recorder.add(
+            "log", record.levelname, {"logger": record.name, "exc_type": exc_type}
+        )
 
 
 class Recorder:
@@ -80,7 +86,12 @@ class Recorder:
     default). ``loggers`` are loggers whose ERROR records become ``log`` events.
     """
 
-    HOOKS = ("before_request", "after_request", "teardown_request", "teardown_appcontext")
+    HOOKS = (
+        "before_request",
+        "after_request",
+        "teardown_request",
+        "teardown_appcontext",
+    )
 
     def __init__(
         self,
@@ -97,7 +108,9 @@ class Recorder:
 
     # -- recording ----------------------------------------------------------------
 
-    def add(self, kind: str, name: str, args: dict[str, Any] | None = None, **raw: Any) -> Event:
+    def add(
+        self, kind: str, name: str, args: dict[str, Any] | None = None, **raw: Any
+    ) -> Event:
         event = Event(kind, name, dict(args or {}), contexts(), raw)
         with self._lock:
             self.events.append(event)
@@ -105,7 +118,9 @@ class Recorder:
 
     def note(self, kind: str, name: str, **values: Any) -> Event:
         """Record a user event; values are summarised like signal arguments."""
-        return self.add(kind, name, {k: summary(k, v) for k, v in values.items()}, **values)
+        return self.add(
+            kind, name, {k: summary(k, v) for k, v in values.items()}, **values
+        )
 
     @property
     def labels(self) -> list[str]:
@@ -148,7 +163,10 @@ class Recorder:
             self._receivers.append((signal, receiver))
         app = current_app
         if "before_request" in self.hook_names:
-            self._register(app.before_request_funcs, lambda: self.add("hook", "before_request") and None)
+            self._register(
+                app.before_request_funcs,
+                lambda: self.add("hook", "before_request") and None,
+            )
         if "after_request" in self.hook_names:
 
             def after_request(response: Any) -> Any:
@@ -192,3 +210,32 @@ def note(kind: str, name: str, **values: Any) -> None:
     """Record an event on the innermost active recorder (views call this)."""
     if ACTIVE:
         ACTIVE[-1].note(kind, name, **values)
+
+
+def use_plain_backends(settings: Any) -> None:
+    """Fall back to Django's own template backend and message storage where ours are missing.
+
+    The lifecycle tests do not depend on the signaling backends; this keeps them
+    runnable while those are absent (they are used as soon as they exist).
+    """
+    from importlib.util import find_spec
+
+    if find_spec("flasksignals_django.backends.django") is None:
+        settings.TEMPLATES = [
+            {
+                "BACKEND": "django.template.backends.django.DjangoTemplates",
+                "DIRS": [],
+                "APP_DIRS": True,
+                "OPTIONS": {
+                    "context_processors": [
+                        "django.template.context_processors.request",
+                        "django.contrib.auth.context_processors.auth",
+                        "django.contrib.messages.context_processors.messages",
+                    ]
+                },
+            }
+        ]
+    if find_spec("flasksignals_django.messages.storage") is None:
+        settings.MESSAGE_STORAGE = (
+            "django.contrib.messages.storage.fallback.FallbackStorage"
+        )

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from django.urls import path
+from django.urls import include, path
 
 from . import views
 
@@ -9,4 +9,6 @@ urlpatterns = [
     path("async/", views.async_index),
     path("boom/", views.boom),
     path("stream/", views.stream),
+    path("core/", include("tests.urls_core")),
+    path("t/", include("tests.views_templates")),
 ]
