@@ -209,7 +209,7 @@ class RequestContext:
         self.app_ctx = AppContext(app)
         self.exc: BaseException | None = None
         """The request's unhandled exception, given to teardown."""
-        self.pending_exc: BaseException | None = None
+        self.pending_exc: Exception | None = None
         """An error raised before the hooks ran, raised again by HooksMiddleware."""
         self.reported: list[BaseException] | None = None
         self.after_this_request_funcs: list[Callable[[Any], Any]] | None = None
@@ -276,7 +276,15 @@ class RequestContext:
     def teardown(self, exc: BaseException | None = None) -> None:
         """Tear the request down once; later calls do nothing. Errors are logged."""
         if self.claim_teardown():
-            run_sync(self.teardown_flow(self.exc if exc is None else exc))
+            # Also when called while the request is current (a BaseException
+            # tears down inside the middleware), teardown starts from no
+            # context, so appcontext_popped and the steps after it see none.
+            outer = _cv_app.set(None), _cv_request.set(None)
+            try:
+                run_sync(self.teardown_flow(self.exc if exc is None else exc))
+            finally:
+                _cv_request.reset(outer[1])
+                _cv_app.reset(outer[0])
 
 
 # -- what user code calls -------------------------------------------------------

@@ -8,6 +8,7 @@ under WSGI and ``run_async`` under ASGI.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import sys
 from collections.abc import AsyncIterator, Callable, Iterator
@@ -45,7 +46,12 @@ def request_flow(
         try:
             batch = receivers(appcontext_pushed)
             if batch:
-                yield Send(batch, {})
+                # As in Flask, the app context is pushed before the request's.
+                request_token = _cv_request.set(None)
+                try:
+                    yield Send(batch, {})
+                finally:
+                    _cv_request.reset(request_token)
             if not app._got_first_request:
                 yield Blocking(run_before_first_request, app)
             batch = receivers(request_started)
@@ -60,6 +66,10 @@ def request_flow(
                 response = yield from handle_exception(ctx, exc)
         if response is None:
             response = yield Next(get_response, ctx.request)
+            if ctx.pending_exc is not None:
+                # A middleware above HooksMiddleware answered before the hooks ran.
+                pending, ctx.pending_exc = ctx.pending_exc, None
+                response = yield from handle_exception(ctx, pending)
         batch = receivers(request_finished)
         if batch:
             try:
@@ -92,15 +102,23 @@ def run_before_first_request(app: App) -> None:
 class _Closer:
     """Added to the response's closers: Django calls it once the body is sent."""
 
-    __slots__ = ("ctx",)
+    __slots__ = ("ctx", "open_stream")
 
     def __init__(self, ctx: RequestContext) -> None:
         self.ctx = ctx
+        self.open_stream = False
+        """True while an async body has not reached its end."""
 
     def __call__(self) -> None:
         try:
             if self.ctx.torn_down:
                 return
+            if self.open_stream and self.ctx.exc is None:
+                # Closed before the end of its async body: under ASGI the
+                # client went away (Django swallows the CancelledError).
+                self.ctx.exc = asyncio.CancelledError(
+                    "the response was closed mid-stream"
+                )
             # On an event loop's thread (AsyncClient closing an async stream)
             # sync teardown code must not run on the loop: hand it to a thread.
             run_off_loop(self.ctx.teardown)
@@ -120,13 +138,15 @@ def arrange_teardown(
     ctx: RequestContext, response: HttpResponseBase
 ) -> HttpResponseBase:
     """Tear down when Django closes the response; streams keep their contexts."""
+    closer = _Closer(ctx)
     if response.streaming and not isinstance(response, FileResponse):
         content = response.streaming_content  # type: ignore[attr-defined]
         if response.is_async:  # type: ignore[attr-defined]
-            response.streaming_content = _async_stream(ctx, content)  # type: ignore[attr-defined]
+            closer.open_stream = True
+            response.streaming_content = _async_stream(ctx, content, closer)  # type: ignore[attr-defined]
         else:
             response.streaming_content = _sync_stream(ctx, content)  # type: ignore[attr-defined]
-    response._resource_closers.append(_Closer(ctx))  # type: ignore[attr-defined]
+    response._resource_closers.append(closer)  # type: ignore[attr-defined]
     return response
 
 
@@ -151,7 +171,7 @@ def _sync_stream(ctx: RequestContext, iterator: Iterator[Any]) -> Iterator[Any]:
 
 
 async def _async_stream(
-    ctx: RequestContext, iterator: AsyncIterator[Any]
+    ctx: RequestContext, iterator: AsyncIterator[Any], closer: _Closer
 ) -> AsyncIterator[Any]:
     try:
         while True:
@@ -159,6 +179,7 @@ async def _async_stream(
             try:
                 chunk = await iterator.__anext__()
             except StopAsyncIteration:
+                closer.open_stream = False
                 return
             finally:
                 ctx.deactivate(tokens)
@@ -258,7 +279,10 @@ def finish_value(rv: Any, source: object) -> Flow[HttpResponseBase]:
 
 def handle_exception(ctx: RequestContext, exc: Exception) -> Flow[HttpResponseBase]:
     """The response for ``exc``: an error handler's, else Django's own error response."""
-    response = yield from error_handler_response(ctx, exc)
+    try:
+        response = yield from error_handler_response(ctx, exc)
+    except Exception as error:  # the handler's own error is now the unhandled one
+        exc, response = error, None
     if response is None:
         response = yield Blocking(django_error_response, ctx.request, exc)
     return response
@@ -270,19 +294,24 @@ def error_handler_response(
     """Flask's lookup: a matching handler, else (for an unhandled error) errorhandler(500).
 
     ``None`` means no handler took it and Django's own error response applies.
+    A handler that raises makes its error the unhandled one: without an
+    errorhandler(500) response, that error is raised.
     """
     app = ctx.app_ctx.app
     handler = app.find_error_handler(exc)
+    handler_error: Exception | None = None
     if handler is not None:
         try:
             rv = yield Call(handler, exc)
         except Exception as error:
-            exc = error
+            exc = handler_error = error
         else:
             if rv is not None:
                 return (yield from finish_value(rv, handler))
     handler = app.error_handlers.get(500)
     if handler is None or _is_client_error(exc):
+        if handler_error is not None:
+            raise handler_error
         return None
     yield from report_exception(ctx, exc)
     django_request_logger.error(
@@ -295,10 +324,15 @@ def error_handler_response(
         rv = yield Call(handler, InternalServerError(exc))
     except Exception:
         logger.exception("errorhandler(500) %s raised", describe(handler))
-        return None
+        rv = None
     if rv is None:
+        if handler_error is not None:
+            raise handler_error
         return None
-    return (yield from finish_value(rv, handler))
+    response = yield from finish_value(rv, handler)
+    # Logged above: keep Django from logging the 500 response a second time.
+    response._has_been_logged = True  # type: ignore[attr-defined]
+    return response
 
 
 def _is_client_error(exc: BaseException) -> bool:

@@ -828,6 +828,8 @@ def test_before_first_request_registered_late_warns():
 # -- teardown after the body; teardown faults ------------------------------------------
 
 
+# response.close() outside the Client runs close_old_connections
+@pytest.mark.django_db
 def test_streaming_teardown_after_the_body(client):
     with Recorder() as rec:
         response = client.get("/core/stream/")

@@ -71,6 +71,8 @@ def test_base_exception_tears_down_and_propagates(client):
     assert not has_app_context()
 
 
+# response.close() outside the Client runs close_old_connections
+@pytest.mark.django_db
 def test_stream_that_raises_tears_down_with_its_error(client):
     with Recorder() as rec:
         response = client.get("/core/stream-boom/")
@@ -83,6 +85,8 @@ def test_stream_that_raises_tears_down_with_its_error(client):
     assert rec.one("hook:teardown_request").args == {"exc": "ViewError"}
 
 
+# response.close() outside the Client runs close_old_connections
+@pytest.mark.django_db
 def test_stream_closed_unread_tears_down_once(client):
     with Recorder() as rec:
         response = client.get("/core/stream/")
@@ -95,6 +99,8 @@ def test_stream_closed_unread_tears_down_once(client):
     assert "body:chunk1" not in rec.labels
 
 
+# response.close() outside the Client runs close_old_connections
+@pytest.mark.django_db
 def test_file_response_tears_down_when_closed(client):
     with Recorder() as rec:
         response = client.get("/core/file/")

@@ -1,0 +1,1 @@
+"""A tiny Django project for the async, streaming, concurrency and real-server tests."""

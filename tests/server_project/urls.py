@@ -1,0 +1,24 @@
+from __future__ import annotations
+
+from django.urls import path
+
+from . import views
+
+urlpatterns = [
+    path("", views.index),
+    path("async/", views.aindex),
+    path("boom/", views.boom),
+    path("async/boom/", views.aboom),
+    path("marker/", views.marker),
+    path("async/marker/", views.amarker),
+    path("signals/", views.signals),
+    path("async/signals/", views.asignals),
+    path("stream/", views.stream),
+    path("async/stream/", views.astream),
+    path("file/", views.file),
+    path("slow-stream/", views.slow_stream),
+    path("async/slow-stream/", views.aslow_stream),
+    path("async/slow/", views.aslow),
+    path("broken-stream/", views.broken_stream),
+    path("async/broken-stream/", views.abroken_stream),
+]
