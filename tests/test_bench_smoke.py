@@ -1,0 +1,32 @@
+"""The benchmark runs end to end and its correctness checks pass (no time is asserted)."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_benchmark_runs_and_its_checks_pass() -> None:
+    env = dict(os.environ)
+    env.pop("DJANGO_SETTINGS_MODULE", None)
+    done = subprocess.run(
+        [sys.executable, "-m", "benchmarks", "--rounds", "2", "--slice-ms", "2"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=240,
+    )
+    assert done.returncode == 0, done.stderr
+    assert "checks passed: 30 configurations" in done.stdout
+    for name in (
+        "wsgi plain +app r10",
+        "asgi default +app hooks",
+        "jinja2 wrapped r0",
+        "flask r10",
+    ):
+        assert name in done.stdout
