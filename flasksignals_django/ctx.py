@@ -1,13 +1,15 @@
 """App and request contexts, ``g``, the ``request`` proxy and the context helpers.
 
-Two ``ContextVar`` objects say what is current: the app context (which owns
-``g``) and the request context. Each is set and reset by token in one frame,
-so concurrent requests on threads or asyncio tasks never see each other's
-state and nothing is left over for the next request.
+One ``ContextVar`` says which context is current: an ``AppContext`` (which
+owns ``g``) or a ``RequestContext`` (an app context with a request). It is
+set and reset by token in one frame, so concurrent requests on threads or
+asyncio tasks never see each other's state and nothing is left over for the
+next request.
 """
 
 from __future__ import annotations
 
+import asyncio
 import functools
 import threading
 from collections.abc import Callable, Iterator
@@ -17,7 +19,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from asgiref.sync import iscoroutinefunction
 
-from .dispatch import logger, receivers
+from .dispatch import logger, receivers, run_off_loop
 from .flow import Call, Flow, Send, run_async, run_sync
 from .signals import (
     appcontext_popped,
@@ -46,11 +48,8 @@ NO_REQUEST_MESSAGE = (
     "receiver of a request there is no current request."
 )
 
-_cv_app: ContextVar[AppContext | None] = ContextVar(
-    "flasksignals_django.app_ctx", default=None
-)
-_cv_request: ContextVar[RequestContext | None] = ContextVar(
-    "flasksignals_django.request_ctx", default=None
+_cv_ctx: ContextVar[AppContext | None] = ContextVar(
+    "flasksignals_django.ctx", default=None
 )
 
 
@@ -73,7 +72,7 @@ class _AppCtxGlobals:
         return iter(self.__dict__)
 
     def __repr__(self) -> str:
-        return f"<flasksignals_django.g of {_cv_app.get()!r}>"
+        return f"<flasksignals_django.g of {_cv_ctx.get()!r}>"
 
 
 class AppContext:
@@ -86,17 +85,26 @@ class AppContext:
     the other steps; the first one is raised after all ran.
     """
 
-    __slots__ = ("app", "g", "_tokens")
+    __slots__ = ("app", "_g", "_tokens")
+
+    request: HttpRequest | None = None
+    """The request of a request context; ``None`` for a plain app context."""
 
     def __init__(self, app: App) -> None:
         self.app = app
-        self.g = _AppCtxGlobals()
-        self._tokens: list[
-            tuple[Token[AppContext | None], Token[RequestContext | None]]
-        ] = []
+        self._g: _AppCtxGlobals | None = None
+        self._tokens: list[Token[AppContext | None]] | None = None
 
     def __repr__(self) -> str:
         return f"<AppContext of {self.app!r}>"
+
+    @property
+    def g(self) -> _AppCtxGlobals:
+        """This context's namespace (made on first use: most requests never touch it)."""
+        g = self._g
+        if g is None:
+            g = self._g = _AppCtxGlobals()
+        return g
 
     def push(self) -> None:
         run_sync(self._push_flow())
@@ -129,13 +137,15 @@ class AppContext:
         await run_async(self._pop_flow(exc))
 
     def _push_flow(self) -> Flow[None]:
-        self._tokens.append((_cv_app.set(self), _cv_request.set(None)))
+        if self._tokens is None:
+            self._tokens = []
+        self._tokens.append(_cv_ctx.set(self))
         batch = receivers(appcontext_pushed)
         if batch:
             try:
                 yield Send(batch, {})
             except BaseException:
-                self._reset()
+                _cv_ctx.reset(self._tokens.pop())
                 raise
 
     def _pop_flow(self, exc: BaseException | None) -> Flow[None]:
@@ -146,17 +156,12 @@ class AppContext:
             if len(self._tokens) == 1:
                 yield from self.teardown_flow(exc, errors)
         finally:
-            self._reset()
+            _cv_ctx.reset(self._tokens.pop())
         batch = receivers(appcontext_popped)
         if batch:
             yield Send(batch, {}, errors)
         if errors:
             raise errors[0]
-
-    def _reset(self) -> None:
-        app_token, request_token = self._tokens.pop()
-        _cv_request.reset(request_token)
-        _cv_app.reset(app_token)
 
     def teardown_flow(
         self, exc: BaseException | None, errors: list[BaseException]
@@ -186,27 +191,40 @@ def _robust_calls(
 _teardown_guard = threading.Lock()
 
 
-class RequestContext:
+def _nothing() -> None:
+    return None
+
+
+def _detached_closer() -> Callable[[], None]:
+    return _nothing
+
+
+class RequestContext(AppContext):
     """The state of one request: its app context, its errors and its teardown.
 
-    Created by ``SignalsMiddleware``; teardown reaches it through the
-    response's closer, never through a context variable.
+    Created by ``SignalsMiddleware``. It is also the response's closer: Django
+    calls it once the body was sent, and it tears the request down, so teardown
+    never depends on a context variable.
     """
 
     __slots__ = (
         "request",
-        "app_ctx",
         "exc",
         "pending_exc",
         "reported",
         "after_this_request_funcs",
         "hooks_installed",
         "torn_down",
+        "open_stream",
     )
 
+    request: HttpRequest
+
     def __init__(self, request: HttpRequest, app: App, hooks_installed: bool) -> None:
+        self.app = app
+        self._g = None
+        self._tokens = None
         self.request = request
-        self.app_ctx = AppContext(app)
         self.exc: BaseException | None = None
         """The request's unhandled exception, given to teardown."""
         self.pending_exc: Exception | None = None
@@ -215,19 +233,26 @@ class RequestContext:
         self.after_this_request_funcs: list[Callable[[Any], Any]] | None = None
         self.hooks_installed = hooks_installed
         self.torn_down = False
+        self.open_stream = False
+        """True while an async body has not reached its end."""
 
     def __repr__(self) -> str:
         return f"<RequestContext {self.request!r}>"
 
-    def activate(self) -> tuple[Token[AppContext | None], Token[RequestContext | None]]:
-        return _cv_app.set(self.app_ctx), _cv_request.set(self)
+    def activate(self) -> Token[AppContext | None]:
+        return _cv_ctx.set(self)
 
     @staticmethod
-    def deactivate(
-        tokens: tuple[Token[AppContext | None], Token[RequestContext | None]],
-    ) -> None:
-        _cv_request.reset(tokens[1])
-        _cv_app.reset(tokens[0])
+    def deactivate(token: Token[AppContext | None]) -> None:
+        _cv_ctx.reset(token)
+
+    def app_only(self) -> AppContext:
+        """A plain app context sharing this request's ``g``: what Flask shows its
+        app-context steps (``appcontext_pushed``, teardown_appcontext), which
+        see no request."""
+        view = AppContext(self.app)
+        view._g = self.g
+        return view
 
     def note_unhandled(self, exc: BaseException) -> bool:
         """Remember ``exc`` as unhandled; False if it was noted before (send the signal once)."""
@@ -249,42 +274,77 @@ class RequestContext:
             self.torn_down = True
             return True
 
-    def teardown_flow(self, exc: BaseException | None) -> Flow[None]:
-        """The request's end: teardown_request, request_tearing_down, then the app context's."""
-        errors: list[BaseException] = []
-        app = self.app_ctx.app
-        tokens = self.activate()
-        request_token: Token[RequestContext | None] | None = tokens[1]
+    def teardown_is_quiet(self) -> bool:
+        """True when tearing down would call nothing: no teardown function, no receiver."""
+        app = self.app
+        return not (
+            app.teardown_request_funcs
+            or app.teardown_appcontext_funcs
+            or request_tearing_down.receivers
+            or appcontext_tearing_down.receivers
+            or appcontext_popped.receivers
+        )
+
+    def teardown_flow(
+        self, exc: BaseException | None, errors: list[BaseException]
+    ) -> Flow[None]:
+        """The request's end: teardown_request, request_tearing_down, then the app context's.
+
+        Each step sees the context Flask shows it: the request, then the app
+        context alone, and no context at all for ``appcontext_popped``.
+        """
+        app = self.app
+        token = _cv_ctx.set(self)
         try:
             if app.teardown_request_funcs:
                 yield from _robust_calls(app.teardown_request_funcs, exc, errors)
             batch = receivers(request_tearing_down)
             if batch:
                 yield Send(batch, {"exc": exc}, errors)
-            # As in Flask, the app context's teardown sees no request context.
-            _cv_request.reset(tokens[1])
-            request_token = None
-            yield from self.app_ctx.teardown_flow(exc, errors)
+            if app.teardown_appcontext_funcs or appcontext_tearing_down.receivers:
+                view = self.app_only()
+                view_token = _cv_ctx.set(view)
+                try:
+                    yield from view.teardown_flow(exc, errors)
+                finally:
+                    _cv_ctx.reset(view_token)
+            batch = receivers(appcontext_popped)
+            if batch:
+                outside = _cv_ctx.set(None)
+                try:
+                    yield Send(batch, {}, errors)
+                finally:
+                    _cv_ctx.reset(outside)
         finally:
-            if request_token is not None:
-                _cv_request.reset(request_token)
-            _cv_app.reset(tokens[0])
-        batch = receivers(appcontext_popped)
-        if batch:
-            yield Send(batch, {}, errors)
+            _cv_ctx.reset(token)
 
     def teardown(self, exc: BaseException | None = None) -> None:
         """Tear the request down once; later calls do nothing. Errors are logged."""
-        if self.claim_teardown():
-            # Also when called while the request is current (a BaseException
-            # tears down inside the middleware), teardown starts from no
-            # context, so appcontext_popped and the steps after it see none.
-            outer = _cv_app.set(None), _cv_request.set(None)
-            try:
-                run_sync(self.teardown_flow(self.exc if exc is None else exc))
-            finally:
-                _cv_request.reset(outer[1])
-                _cv_app.reset(outer[0])
+        if self.claim_teardown() and not self.teardown_is_quiet():
+            run_sync(self.teardown_flow(self.exc if exc is None else exc, []))
+
+    def __call__(self) -> None:
+        """The response's closer: Django calls it once the body was sent."""
+        if self.torn_down:
+            return
+        if self.teardown_is_quiet():
+            self.torn_down = True
+            return
+        try:
+            if self.open_stream and self.exc is None:
+                # Closed before the end of its async body: under ASGI the
+                # client went away (Django swallows the CancelledError).
+                self.exc = asyncio.CancelledError("the response was closed mid-stream")
+            # On an event loop's thread (AsyncClient closing an async stream)
+            # sync teardown code must not run on the loop: hand it to a thread.
+            run_off_loop(self.teardown)
+        except Exception:  # Django's close() would swallow it silently.
+            logger.exception("Teardown of %r failed", self)
+
+    def __reduce__(self) -> tuple[Callable[[], None], tuple[()]]:
+        # Cache middleware pickles responses with their closers; a copy has
+        # nothing to tear down.
+        return (_detached_closer, ())
 
 
 # -- what user code calls -------------------------------------------------------
@@ -292,23 +352,30 @@ class RequestContext:
 
 def has_app_context() -> bool:
     """True inside an app context (every request has one)."""
-    return _cv_app.get() is not None
+    return _cv_ctx.get() is not None
 
 
 def has_request_context() -> bool:
     """True while handling a request (and not inside an ``app_context()`` pushed in it)."""
-    return _cv_request.get() is not None
+    ctx = _cv_ctx.get()
+    return ctx is not None and ctx.request is not None
 
 
-def current_request_context() -> RequestContext:
-    ctx = _cv_request.get()
+def current_request_context() -> RequestContext | None:
+    """The current request's context, or None outside a request."""
+    ctx = _cv_ctx.get()
+    return ctx if isinstance(ctx, RequestContext) else None
+
+
+def _request_context_or_fail() -> RequestContext:
+    ctx = current_request_context()
     if ctx is None:
         raise RuntimeError(NO_REQUEST_MESSAGE)
     return ctx
 
 
 def current_g() -> _AppCtxGlobals:
-    ctx = _cv_app.get()
+    ctx = _cv_ctx.get()
     if ctx is None:
         raise RuntimeError(NO_APP_MESSAGE)
     return ctx.g
@@ -316,7 +383,7 @@ def current_g() -> _AppCtxGlobals:
 
 def after_this_request(f: F) -> F:
     """Run ``f(response)`` after the current request's view, before the after_request functions."""
-    ctx = _cv_request.get()
+    ctx = current_request_context()
     if ctx is None:
         raise RuntimeError(
             "after_this_request() can only be used while a request is handled. "
@@ -334,27 +401,27 @@ def after_this_request(f: F) -> F:
 
 def copy_current_request_context(f: F) -> F:
     """Wrap ``f`` so that it runs with this request's contexts, later or in another thread."""
-    ctx = current_request_context()
+    ctx = _request_context_or_fail()
 
     if iscoroutinefunction(f):
 
         @functools.wraps(f)
         async def async_wrapper(*args: Any, **kwargs: Any) -> Any:
-            tokens = ctx.activate()
+            token = ctx.activate()
             try:
                 return await f(*args, **kwargs)
             finally:
-                ctx.deactivate(tokens)
+                ctx.deactivate(token)
 
         return async_wrapper  # type: ignore[return-value]
 
     @functools.wraps(f)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
-        tokens = ctx.activate()
+        token = ctx.activate()
         try:
             return f(*args, **kwargs)
         finally:
-            ctx.deactivate(tokens)
+            ctx.deactivate(token)
 
     return wrapper  # type: ignore[return-value]
 
@@ -422,7 +489,7 @@ class _Proxy:
 
 
 def _current_request() -> HttpRequest:
-    return current_request_context().request
+    return _request_context_or_fail().request
 
 
 g: Any = _Proxy(current_g, "flasksignals_django.g")

@@ -17,19 +17,23 @@ from collections.abc import Awaitable, Callable
 from typing import Any, TypeVar
 
 from asgiref.sync import async_to_sync, iscoroutinefunction, sync_to_async
-from blinker import NamedSignal
 
 from .app import current_app
+from .signals import OrderedSignal, Receiver
 
 logger = logging.getLogger("flasksignals_django")
 T = TypeVar("T")
 
 
-def receivers(signal: NamedSignal) -> list[Callable[..., Any]]:
-    """The live receivers of ``signal`` for ``current_app``, in connection order."""
+def receivers(signal: OrderedSignal) -> list[Receiver]:
+    """The live receivers of ``signal`` for ``current_app``, in connection order.
+
+    Each comes as ``(receiver, is_async)``; callers test ``signal.receivers``
+    first when they want to skip even this call.
+    """
     if not signal.receivers or signal.is_muted:
         return []
-    return list(signal.receivers_for(current_app))
+    return signal.ordered_receivers(current_app)
 
 
 def run_off_loop(fn: Callable[..., T], *args: Any) -> T:
@@ -38,9 +42,7 @@ def run_off_loop(fn: Callable[..., T], *args: Any) -> T:
     Sync code that must not run on a loop's thread (a coroutine receiver run to
     completion, ORM calls in teardown) then still works, in a copy of this context.
     """
-    try:
-        asyncio.get_running_loop()
-    except RuntimeError:
+    if asyncio._get_running_loop() is None:  # the public form raises, which costs more
         return fn(*args)
     context = contextvars.copy_context()
     outcome: list[Any] = []
@@ -89,22 +91,8 @@ def _report(errors: list[BaseException] | None, exc: Exception, what: object) ->
     errors.append(exc)
 
 
-def _call_receiver(
-    receiver: Callable[..., Any],
-    kwargs: dict[str, Any],
-    errors: list[BaseException] | None,
-) -> None:
-    try:
-        if iscoroutinefunction(receiver):
-            run_coroutine_sync(receiver, current_app, **kwargs)
-        else:
-            receiver(current_app, **kwargs)
-    except Exception as exc:
-        _report(errors, exc, receiver)
-
-
 def send_to(
-    batch: list[Callable[..., Any]],
+    batch: list[Receiver],
     kwargs: dict[str, Any],
     errors: list[BaseException] | None = None,
 ) -> None:
@@ -114,20 +102,26 @@ def send_to(
     error is logged to the ``flasksignals_django`` logger, kept in ``errors``,
     and the next receiver runs.
     """
-    for receiver in batch:
-        _call_receiver(receiver, kwargs, errors)
+    for receiver, is_async in batch:
+        try:
+            if is_async:
+                run_coroutine_sync(receiver, current_app, **kwargs)
+            else:
+                receiver(current_app, **kwargs)
+        except Exception as exc:
+            _report(errors, exc, receiver)
 
 
 async def send_to_async(
-    batch: list[Callable[..., Any]],
+    batch: list[Receiver],
     kwargs: dict[str, Any],
     errors: list[BaseException] | None = None,
 ) -> None:
     """Call ``batch`` from async code, in order, without blocking the event loop."""
-    pending: list[Callable[..., Any]] = []
-    for receiver in batch:
-        if not iscoroutinefunction(receiver):
-            pending.append(receiver)
+    pending: list[Receiver] = []
+    for receiver, is_async in batch:
+        if not is_async:
+            pending.append((receiver, is_async))
             continue
         if pending:
             await sync_to_async(send_to)(pending, kwargs, errors)
@@ -140,7 +134,7 @@ async def send_to_async(
         await sync_to_async(send_to)(pending, kwargs, errors)
 
 
-def send(signal: NamedSignal, /, **kwargs: Any) -> None:
+def send(signal: OrderedSignal, /, **kwargs: Any) -> None:
     """Send ``signal`` from sync code; the first receiver error propagates."""
     if signal.receivers:
         batch = receivers(signal)
@@ -148,7 +142,7 @@ def send(signal: NamedSignal, /, **kwargs: Any) -> None:
             send_to(batch, kwargs)
 
 
-def send_robust(signal: NamedSignal, /, **kwargs: Any) -> list[BaseException]:
+def send_robust(signal: OrderedSignal, /, **kwargs: Any) -> list[BaseException]:
     """Send ``signal`` from sync code; every receiver runs, errors are logged and returned."""
     errors: list[BaseException] = []
     if signal.receivers:

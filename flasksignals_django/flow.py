@@ -19,6 +19,7 @@ from typing import Any, TypeVar
 from asgiref.sync import sync_to_async
 
 from .dispatch import call_async, call_sync, send_to, send_to_async
+from .signals import Receiver
 
 T = TypeVar("T")
 
@@ -46,7 +47,7 @@ class Send(Step):
 
     def __init__(
         self,
-        batch: list[Callable[..., Any]],
+        batch: list[Receiver],
         kwargs: dict[str, Any],
         errors: list[BaseException] | None = None,
     ) -> None:

@@ -8,18 +8,18 @@ under WSGI and ``run_async`` under ASGI.
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import sys
 from collections.abc import AsyncIterator, Callable, Iterator
 from typing import Any
 
+from asgiref.sync import sync_to_async
 from django.http import FileResponse, HttpRequest, HttpResponseBase
 from django.urls import Resolver404, resolve
 
 from .app import App
-from .ctx import RequestContext, _cv_request
-from .dispatch import call_sync, logger, receivers, run_off_loop
+from .ctx import RequestContext, _cv_ctx, current_request_context
+from .dispatch import call_sync, logger, receivers
 from .errors import InternalServerError
 from .flow import Blocking, Call, Flow, Next, Send, run_sync
 from .responses import describe, make_response, needs_render
@@ -40,18 +40,18 @@ def request_flow(
     ctx: RequestContext, get_response: Callable[[Any], Any]
 ) -> Flow[HttpResponseBase]:
     """From ``appcontext_pushed`` to ``request_finished``; teardown is left to the closer."""
-    app = ctx.app_ctx.app
+    app = ctx.app
     response: HttpResponseBase | None = None
     try:
         try:
             batch = receivers(appcontext_pushed)
             if batch:
                 # As in Flask, the app context is pushed before the request's.
-                request_token = _cv_request.set(None)
+                token = _cv_ctx.set(ctx.app_only())
                 try:
                     yield Send(batch, {})
                 finally:
-                    _cv_request.reset(request_token)
+                    _cv_ctx.reset(token)
             if not app._got_first_request:
                 yield Blocking(run_before_first_request, app)
             batch = receivers(request_started)
@@ -77,14 +77,30 @@ def request_flow(
             except Exception as exc:
                 response = yield from handle_exception(ctx, exc)
     except BaseException as exc:
-        # Django converts every Exception to a response, so this is
-        # DEBUG_PROPAGATE_EXCEPTIONS, a cancelled task or KeyboardInterrupt:
-        # no response will ever be closed, so tear down now.
-        if ctx.exc is None:
-            ctx.exc = exc
-        yield Blocking(ctx.teardown, exc, thread_sensitive=True)
+        yield Blocking(abort, ctx, exc, thread_sensitive=True)
         raise
     return arrange_teardown(ctx, response)
+
+
+def quiet_start(ctx: RequestContext) -> bool:
+    """True when ``request_flow`` would only call the next layer: the fast path."""
+    return ctx.app._got_first_request and not (
+        appcontext_pushed.receivers
+        or request_started.receivers
+        or request_finished.receivers
+    )
+
+
+def abort(ctx: RequestContext, exc: BaseException) -> None:
+    """Tear down at once for an exception that escapes the middleware.
+
+    Django converts every Exception to a response, so this is
+    DEBUG_PROPAGATE_EXCEPTIONS, a cancelled task or KeyboardInterrupt: no
+    response will ever be closed.
+    """
+    if ctx.exc is None:
+        ctx.exc = exc
+    ctx.teardown(exc)
 
 
 def run_before_first_request(app: App) -> None:
@@ -99,67 +115,31 @@ def run_before_first_request(app: App) -> None:
             app._got_first_request = True
 
 
-class _Closer:
-    """Added to the response's closers: Django calls it once the body is sent."""
-
-    __slots__ = ("ctx", "open_stream")
-
-    def __init__(self, ctx: RequestContext) -> None:
-        self.ctx = ctx
-        self.open_stream = False
-        """True while an async body has not reached its end."""
-
-    def __call__(self) -> None:
-        try:
-            if self.ctx.torn_down:
-                return
-            if self.open_stream and self.ctx.exc is None:
-                # Closed before the end of its async body: under ASGI the
-                # client went away (Django swallows the CancelledError).
-                self.ctx.exc = asyncio.CancelledError(
-                    "the response was closed mid-stream"
-                )
-            # On an event loop's thread (AsyncClient closing an async stream)
-            # sync teardown code must not run on the loop: hand it to a thread.
-            run_off_loop(self.ctx.teardown)
-        except Exception:  # Django's close() would swallow it silently.
-            logger.exception("Teardown of %r failed", self.ctx)
-
-    def __reduce__(self) -> tuple[Callable[[], None], tuple[()]]:
-        # Cache middleware pickles responses; a copy has nothing to tear down.
-        return (_nothing, ())
-
-
-def _nothing() -> None:
-    return None
-
-
 def arrange_teardown(
     ctx: RequestContext, response: HttpResponseBase
 ) -> HttpResponseBase:
     """Tear down when Django closes the response; streams keep their contexts."""
-    closer = _Closer(ctx)
     if response.streaming and not isinstance(response, FileResponse):
         content = response.streaming_content  # type: ignore[attr-defined]
         if response.is_async:  # type: ignore[attr-defined]
-            closer.open_stream = True
-            response.streaming_content = _async_stream(ctx, content, closer)  # type: ignore[attr-defined]
+            ctx.open_stream = True
+            response.streaming_content = _async_stream(ctx, content)  # type: ignore[attr-defined]
         else:
             response.streaming_content = _sync_stream(ctx, content)  # type: ignore[attr-defined]
-    response._resource_closers.append(closer)  # type: ignore[attr-defined]
+    response._resource_closers.append(ctx)  # type: ignore[attr-defined]
     return response
 
 
 def _sync_stream(ctx: RequestContext, iterator: Iterator[Any]) -> Iterator[Any]:
     try:
         while True:
-            tokens = ctx.activate()
+            token = ctx.activate()
             try:
                 chunk = next(iterator)
             except StopIteration:
                 return
             finally:
-                ctx.deactivate(tokens)
+                ctx.deactivate(token)
             yield chunk
     except GeneratorExit:
         raise
@@ -171,31 +151,25 @@ def _sync_stream(ctx: RequestContext, iterator: Iterator[Any]) -> Iterator[Any]:
 
 
 async def _async_stream(
-    ctx: RequestContext, iterator: AsyncIterator[Any], closer: _Closer
+    ctx: RequestContext, iterator: AsyncIterator[Any]
 ) -> AsyncIterator[Any]:
     try:
         while True:
-            tokens = ctx.activate()
+            token = ctx.activate()
             try:
                 chunk = await iterator.__anext__()
             except StopAsyncIteration:
-                closer.open_stream = False
+                ctx.open_stream = False
                 return
             finally:
-                ctx.deactivate(tokens)
+                ctx.deactivate(token)
             yield chunk
     except GeneratorExit:
         raise
     except BaseException as exc:
         ctx.note_unhandled(exc)
-        await _teardown_in_thread(ctx, exc)
+        await sync_to_async(ctx.teardown, thread_sensitive=True)(exc)
         raise
-
-
-async def _teardown_in_thread(ctx: RequestContext, exc: BaseException) -> None:
-    from asgiref.sync import sync_to_async
-
-    await sync_to_async(ctx.teardown, thread_sensitive=True)(exc)
 
 
 # -- HooksMiddleware -----------------------------------------------------------------
@@ -205,7 +179,7 @@ def hooks_flow(
     ctx: RequestContext, get_response: Callable[[Any], Any]
 ) -> Flow[HttpResponseBase]:
     """before_request, the view, error handlers, after_this_request and after_request."""
-    app = ctx.app_ctx.app
+    app = ctx.app
     request = ctx.request
     response: HttpResponseBase | None = None
     try:
@@ -226,6 +200,28 @@ def hooks_flow(
         response = yield from handle_exception(ctx, exc)
     if response is None:
         response = yield Next(get_response, request)
+    return (yield from after_view_flow(ctx, response))
+
+
+def quiet_hooks(ctx: RequestContext) -> bool:
+    """True when ``hooks_flow`` would call the next layer first thing: the fast path."""
+    app = ctx.app
+    return (
+        ctx.pending_exc is None
+        and not app.before_request_funcs
+        and not app.error_handlers
+    )
+
+
+def quiet_after_view(ctx: RequestContext) -> bool:
+    """True when no after_this_request or after_request function waits."""
+    return ctx.after_this_request_funcs is None and not ctx.app.after_request_funcs
+
+
+def after_view_flow(
+    ctx: RequestContext, response: HttpResponseBase
+) -> Flow[HttpResponseBase]:
+    """after_this_request and after_request; an error they raise is handled like a view's."""
     try:
         response = yield from process_response(ctx, response)
     except Exception as exc:
@@ -251,7 +247,7 @@ def process_response(
         ctx.after_this_request_funcs = None
         for func in once:
             response = _check_response((yield Call(func, response)), func)
-    funcs = ctx.app_ctx.app.after_request_funcs
+    funcs = ctx.app.after_request_funcs
     if funcs:
         for func in reversed(list(funcs)):
             response = _check_response((yield Call(func, response)), func)
@@ -297,7 +293,7 @@ def error_handler_response(
     A handler that raises makes its error the unhandled one: without an
     errorhandler(500) response, that error is raised.
     """
-    app = ctx.app_ctx.app
+    app = ctx.app
     handler = app.find_error_handler(exc)
     handler_error: Exception | None = None
     if handler is not None:
@@ -365,7 +361,7 @@ def on_django_exception(
     sender: object, request: HttpRequest | None = None, **kwargs: Any
 ) -> None:
     """Receiver of Django's got_request_exception: relay unhandled errors to Flask's signal."""
-    ctx = _cv_request.get()
+    ctx = current_request_context()
     exc = sys.exc_info()[1]
     if (
         ctx is None
@@ -378,7 +374,7 @@ def on_django_exception(
 
 def view_exception_response(exc: Exception) -> HttpResponseBase | None:
     """``process_exception``: an error handler's response for a view's error, or None."""
-    ctx = _cv_request.get()
+    ctx = current_request_context()
     if ctx is None:
         return None
     return run_sync(error_handler_response(ctx, exc))

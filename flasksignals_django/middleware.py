@@ -6,10 +6,10 @@ in async mode they run on the event loop with no thread hop of their own.
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 from typing import Any
 
-from asgiref.sync import iscoroutinefunction, markcoroutinefunction
+from asgiref.sync import iscoroutinefunction, markcoroutinefunction, sync_to_async
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.core.signals import got_request_exception as django_got_request_exception
@@ -17,11 +17,17 @@ from django.http import HttpRequest, HttpResponseBase
 from django.utils.module_loading import import_string
 
 from .app import current_app
-from .ctx import RequestContext, _cv_request
+from .ctx import RequestContext, current_request_context
 from .flow import run_async, run_sync
 from .lifecycle import (
+    abort,
+    after_view_flow,
+    arrange_teardown,
     hooks_flow,
     on_django_exception,
+    quiet_after_view,
+    quiet_hooks,
+    quiet_start,
     request_flow,
     view_exception_response,
 )
@@ -59,19 +65,35 @@ class SignalsMiddleware(_HybridMiddleware):
         if self.async_mode:
             return self.__acall__(request)
         ctx = RequestContext(request, current_app, self.hooks_installed)
-        tokens = ctx.activate()
+        token = ctx.activate()
         try:
-            return run_sync(request_flow(ctx, self.get_response))
+            if not quiet_start(ctx):
+                return run_sync(request_flow(ctx, self.get_response))
+            # Nothing listens and nothing runs first: request_flow would only
+            # call the next layer, so call it here without the flow machinery.
+            try:
+                response = self.get_response(request)
+            except BaseException as exc:
+                abort(ctx, exc)
+                raise
+            return arrange_teardown(ctx, response)
         finally:
-            ctx.deactivate(tokens)
+            ctx.deactivate(token)
 
     async def __acall__(self, request: HttpRequest) -> HttpResponseBase:
         ctx = RequestContext(request, current_app, self.hooks_installed)
-        tokens = ctx.activate()
+        token = ctx.activate()
         try:
-            return await run_async(request_flow(ctx, self.get_response))
+            if not quiet_start(ctx):
+                return await run_async(request_flow(ctx, self.get_response))
+            try:
+                response = await self.get_response(request)
+            except BaseException as exc:
+                await sync_to_async(abort, thread_sensitive=True)(ctx, exc)
+                raise
+            return arrange_teardown(ctx, response)
         finally:
-            ctx.deactivate(tokens)
+            ctx.deactivate(token)
 
 
 class HooksMiddleware(_HybridMiddleware):
@@ -91,17 +113,28 @@ class HooksMiddleware(_HybridMiddleware):
     def __call__(self, request: HttpRequest) -> Any:
         if self.async_mode:
             return self.__acall__(request)
-        ctx = _cv_request.get()
+        ctx = current_request_context()
         if ctx is None:
             return self.get_response(request)
-        return run_sync(hooks_flow(ctx, self.get_response))
+        if not quiet_hooks(ctx):
+            return run_sync(hooks_flow(ctx, self.get_response))
+        # No before_request function and no error handler: straight to the view.
+        response = self.get_response(request)
+        if quiet_after_view(ctx):
+            return response
+        return run_sync(after_view_flow(ctx, response))
 
     async def __acall__(self, request: HttpRequest) -> HttpResponseBase:
-        ctx = _cv_request.get()
+        ctx = current_request_context()
         if ctx is None:
-            response: Awaitable[HttpResponseBase] = self.get_response(request)
-            return await response
-        return await run_async(hooks_flow(ctx, self.get_response))
+            response: HttpResponseBase = await self.get_response(request)
+            return response
+        if not quiet_hooks(ctx):
+            return await run_async(hooks_flow(ctx, self.get_response))
+        response = await self.get_response(request)
+        if quiet_after_view(ctx):
+            return response
+        return await run_async(after_view_flow(ctx, response))
 
     def process_exception(
         self, request: HttpRequest, exception: Exception

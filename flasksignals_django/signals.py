@@ -12,47 +12,117 @@ Receivers are called in the order they were connected.
 from __future__ import annotations
 
 import weakref
-from collections.abc import Callable, Generator
-from typing import Any
+from collections.abc import Callable, Generator, Hashable
+from typing import Any, TypeVar
 
+from asgiref.sync import iscoroutinefunction
 from blinker import NamedSignal, Namespace
 from blinker._utilities import make_id
-from blinker.base import ANY_ID
+from blinker.base import ANY, ANY_ID
+
+F = TypeVar("F", bound=Callable[..., Any])
+Receiver = tuple[Callable[..., Any], bool]
+"""A live receiver and whether it is a coroutine function."""
+_Entry = tuple[
+    Hashable, Any, bool, bool
+]  # id, stored value, is weak, is a coroutine function
 
 
 class OrderedSignal(NamedSignal):
-    """A named signal whose receivers are called in the order they were connected."""
+    """A named signal whose receivers are called in the order they were connected.
 
-    def receivers_for(self, sender: Any) -> Generator[Callable[..., Any], None, None]:
-        if not self.receivers:
-            return
+    The ordered receivers of a sender are worked out once and kept until a
+    receiver connects or disconnects, so a send does no set arithmetic and no
+    coroutine-function check.
+    """
+
+    def __init__(self, name: str, doc: str | None = None) -> None:
+        super().__init__(name, doc)
+        self._version = 0
+        self._ordered: dict[Hashable, tuple[int, list[_Entry]]] = {}
+
+    def _changed(self) -> None:
+        self._version += 1
+        self._ordered = {}
+
+    def connect(self, receiver: F, sender: Any = ANY, weak: bool = True) -> F:
+        try:
+            return super().connect(receiver, sender, weak)
+        finally:
+            self._changed()
+
+    def _disconnect(self, receiver_id: Hashable, sender_id: Hashable) -> None:
+        super()._disconnect(receiver_id, sender_id)
+        self._changed()
+
+    def _clear_state(self) -> None:
+        super()._clear_state()
+        self._changed()
+
+    def _make_cleanup_sender(
+        self, sender_id: Hashable
+    ) -> Callable[[weakref.ref[Any]], None]:
+        cleanup = super()._make_cleanup_sender(sender_id)
+
+        def cleanup_and_forget(ref: weakref.ref[Any]) -> None:
+            cleanup(ref)
+            self._changed()
+
+        return cleanup_and_forget
+
+    def _entries(self, sender_id: Hashable) -> list[_Entry]:
         by_sender = self._by_sender
-        sender_id = make_id(sender)
-        wanted = by_sender[ANY_ID]
+        wanted = by_sender.get(ANY_ID, set())
         if sender_id in by_sender:
             wanted = wanted | by_sender[sender_id]
+        entries: list[_Entry] = []
         # ``receivers`` is a dict, so it keeps connection order; blinker's own
         # implementation walks a set of ids, whose order is arbitrary.
-        for receiver_id, receiver in list(self.receivers.items()):
-            if receiver_id not in wanted:
-                continue
-            if isinstance(receiver, weakref.ref):
-                strong = receiver()
-                if strong is None:
+        for receiver_id, stored in list(self.receivers.items()):
+            if receiver_id in wanted:
+                weak = isinstance(stored, weakref.ref)
+                target = stored() if weak else stored
+                entries.append((receiver_id, stored, weak, iscoroutinefunction(target)))
+        return entries
+
+    def ordered_receivers(self, sender: Any) -> list[Receiver]:
+        """The live receivers for ``sender`` in connection order, as ``(receiver, is_async)``."""
+        receivers = self.receivers
+        if not receivers:
+            return []
+        sender_id = make_id(sender)
+        cached = self._ordered.get(sender_id)
+        if cached is None or cached[0] != len(receivers):
+            version = self._version
+            cached = (len(receivers), self._entries(sender_id))
+            if version == self._version:
+                self._ordered[sender_id] = cached
+        live: list[Receiver] = []
+        for receiver_id, stored, weak, is_async in cached[1]:
+            if weak:
+                target = stored()
+                if target is None:
                     self._disconnect(receiver_id, ANY_ID)
                     continue
-                yield strong
+                live.append((target, is_async))
             else:
-                yield receiver
+                live.append((stored, is_async))
+        return live
+
+    def receivers_for(self, sender: Any) -> Generator[Callable[..., Any], None, None]:
+        for receiver, _ in self.ordered_receivers(sender):
+            yield receiver
 
 
 class OrderedNamespace(Namespace):
     """A blinker namespace that creates :class:`OrderedSignal` objects."""
 
-    def signal(self, name: str, doc: str | None = None) -> NamedSignal:
-        if name not in self:
-            self[name] = OrderedSignal(name, doc)
-        return self[name]
+    def signal(self, name: str, doc: str | None = None) -> OrderedSignal:
+        signal = self.get(name)
+        if signal is None:
+            signal = self[name] = OrderedSignal(name, doc)
+        assert isinstance(signal, OrderedSignal)
+        return signal
 
 
 namespace = OrderedNamespace()
@@ -100,7 +170,7 @@ message_flashed = namespace.signal(
     "Sent when a message is stored for the next request. Kwargs: ``message``, ``category``.",
 )
 
-SIGNALS: tuple[NamedSignal, ...] = (
+SIGNALS: tuple[OrderedSignal, ...] = (
     appcontext_pushed,
     request_started,
     before_render_template,

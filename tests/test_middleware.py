@@ -111,11 +111,23 @@ def test_file_response_tears_down_when_closed(client):
     assert rec.labels.count("signal:appcontext_popped") == 1
 
 
-def test_teardown_closer_pickles_to_nothing():
+# response.close() outside the Client runs close_old_connections
+@pytest.mark.django_db
+def test_pickled_response_does_not_tear_down_again(rf):
     # The cache middleware pickles responses: a copy must not tear anything down.
-    from flasksignals_django.lifecycle import _Closer
+    from django.http import HttpResponse
 
-    assert pickle.loads(pickle.dumps(_Closer(None))) is None
+    from flasksignals_django.middleware import SignalsMiddleware
+
+    torn = []
+    current_app.teardown_request(torn.append)
+    response = SignalsMiddleware(lambda request: HttpResponse("ok"))(rf.get("/"))
+    copy = pickle.loads(pickle.dumps(response))
+    response.close()
+    assert torn == [None]
+    assert all(callable(closer) for closer in copy._resource_closers)
+    copy.close()
+    assert torn == [None]
 
 
 def test_errorhandler_for_http404_class_sees_unknown_urls(client):

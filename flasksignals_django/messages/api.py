@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.contrib.messages import constants
 from django.contrib.messages.api import MessageFailure
 
-from flasksignals_django.ctx import NO_REQUEST_MESSAGE, _cv_request
+from flasksignals_django.ctx import NO_REQUEST_MESSAGE, current_request_context
 from flasksignals_django.dispatch import send
 from flasksignals_django.signals import message_flashed
 
@@ -34,7 +34,7 @@ def flash(message: str, category: str = "message") -> None:
     ``MESSAGE_LEVEL`` is not stored and sends nothing. Outside a request it
     raises ``RuntimeError``; without ``MessageMiddleware``, ``MessageFailure``.
     """
-    ctx = _cv_request.get()
+    ctx = current_request_context()
     if ctx is None:
         raise RuntimeError(NO_REQUEST_MESSAGE)
     storage = getattr(ctx.request, "_messages", None)
