@@ -19,9 +19,10 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from asgiref.sync import iscoroutinefunction
 
-from .dispatch import logger, receivers, run_off_loop
-from .flow import Call, Flow, Send, run_async, run_sync
+from .dispatch import call_sync, logger, receivers, run_off_loop, send_to
+from .flow import Blocking, Flow, Send, run_async, run_sync
 from .signals import (
+    OrderedSignal,
     appcontext_popped,
     appcontext_pushed,
     appcontext_tearing_down,
@@ -154,7 +155,7 @@ class AppContext:
         errors: list[BaseException] = []
         try:
             if len(self._tokens) == 1:
-                yield from self.teardown_flow(exc, errors)
+                yield Blocking(self.teardown_steps, exc, errors, thread_sensitive=True)
         finally:
             _cv_ctx.reset(self._tokens.pop())
         batch = receivers(appcontext_popped)
@@ -163,29 +164,40 @@ class AppContext:
         if errors:
             raise errors[0]
 
-    def teardown_flow(
+    def teardown_steps(
         self, exc: BaseException | None, errors: list[BaseException]
-    ) -> Flow[None]:
-        """Run the teardown_appcontext functions (reversed), then send appcontext_tearing_down."""
+    ) -> None:
+        """The teardown_appcontext functions (reversed), then appcontext_tearing_down.
+
+        Teardown is sync code on every path; each error is logged and kept in
+        ``errors`` and the next step still runs.
+        """
         funcs = self.app.teardown_appcontext_funcs
         if funcs:
-            yield from _robust_calls(funcs, exc, errors)
-        batch = receivers(appcontext_tearing_down)
-        if batch:
-            yield Send(batch, {"exc": exc}, errors)
+            _call_robustly(funcs, exc, errors)
+        if appcontext_tearing_down.receivers:
+            _send_robustly(appcontext_tearing_down, {"exc": exc}, errors)
 
 
-def _robust_calls(
+def _call_robustly(
     funcs: list[Callable[[BaseException | None], Any]],
     exc: BaseException | None,
     errors: list[BaseException],
-) -> Flow[None]:
+) -> None:
     for func in reversed(funcs):
         try:
-            yield Call(func, exc)
+            call_sync(func, exc)
         except Exception as error:
             logger.error("Teardown function %r raised", func, exc_info=error)
             errors.append(error)
+
+
+def _send_robustly(
+    signal: OrderedSignal, kwargs: dict[str, Any], errors: list[BaseException]
+) -> None:
+    batch = receivers(signal)
+    if batch:
+        send_to(batch, kwargs, errors)
 
 
 _teardown_guard = threading.Lock()
@@ -285,43 +297,40 @@ class RequestContext(AppContext):
             or appcontext_popped.receivers
         )
 
-    def teardown_flow(
-        self, exc: BaseException | None, errors: list[BaseException]
-    ) -> Flow[None]:
-        """The request's end: teardown_request, request_tearing_down, then the app context's.
+    def teardown(self, exc: BaseException | None = None) -> None:
+        """Tear the request down once; later calls do nothing. Errors are logged.
 
-        Each step sees the context Flask shows it: the request, then the app
-        context alone, and no context at all for ``appcontext_popped``.
+        teardown_request functions and request_tearing_down see the request;
+        the app context's steps see the app context alone, and
+        ``appcontext_popped`` no context at all, as in Flask.
         """
+        if not self.claim_teardown() or self.teardown_is_quiet():
+            return
+        if exc is None:
+            exc = self.exc
+        errors: list[BaseException] = []
         app = self.app
         token = _cv_ctx.set(self)
         try:
             if app.teardown_request_funcs:
-                yield from _robust_calls(app.teardown_request_funcs, exc, errors)
-            batch = receivers(request_tearing_down)
-            if batch:
-                yield Send(batch, {"exc": exc}, errors)
+                _call_robustly(app.teardown_request_funcs, exc, errors)
+            if request_tearing_down.receivers:
+                _send_robustly(request_tearing_down, {"exc": exc}, errors)
             if app.teardown_appcontext_funcs or appcontext_tearing_down.receivers:
                 view = self.app_only()
                 view_token = _cv_ctx.set(view)
                 try:
-                    yield from view.teardown_flow(exc, errors)
+                    view.teardown_steps(exc, errors)
                 finally:
                     _cv_ctx.reset(view_token)
-            batch = receivers(appcontext_popped)
-            if batch:
-                outside = _cv_ctx.set(None)
-                try:
-                    yield Send(batch, {}, errors)
-                finally:
-                    _cv_ctx.reset(outside)
         finally:
             _cv_ctx.reset(token)
-
-    def teardown(self, exc: BaseException | None = None) -> None:
-        """Tear the request down once; later calls do nothing. Errors are logged."""
-        if self.claim_teardown() and not self.teardown_is_quiet():
-            run_sync(self.teardown_flow(self.exc if exc is None else exc, []))
+        if appcontext_popped.receivers:
+            outside = _cv_ctx.set(None)
+            try:
+                _send_robustly(appcontext_popped, {}, errors)
+            finally:
+                _cv_ctx.reset(outside)
 
     def __call__(self) -> None:
         """The response's closer: Django calls it once the body was sent."""
@@ -341,7 +350,7 @@ class RequestContext(AppContext):
         except Exception:  # Django's close() would swallow it silently.
             logger.exception("Teardown of %r failed", self)
 
-    def __reduce__(self) -> tuple[Callable[[], None], tuple[()]]:
+    def __reduce__(self) -> tuple[Callable[[], Callable[[], None]], tuple[()]]:
         # Cache middleware pickles responses with their closers; a copy has
         # nothing to tear down.
         return (_detached_closer, ())
