@@ -157,7 +157,7 @@ class App:
         if not handlers:
             return None
         code = http_code(exc)
-        if code is not None and code != 500 and code in handlers:
+        if code is not None and code in handlers:
             return handlers[code]
         for cls in type(exc).__mro__:
             if cls in handlers:

@@ -140,13 +140,3 @@ def send(signal: OrderedSignal, /, **kwargs: Any) -> None:
         batch = receivers(signal)
         if batch:
             send_to(batch, kwargs)
-
-
-def send_robust(signal: OrderedSignal, /, **kwargs: Any) -> list[BaseException]:
-    """Send ``signal`` from sync code; every receiver runs, errors are logged and returned."""
-    errors: list[BaseException] = []
-    if signal.receivers:
-        batch = receivers(signal)
-        if batch:
-            send_to(batch, kwargs, errors)
-    return errors

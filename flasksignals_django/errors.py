@@ -33,6 +33,4 @@ def http_code(exc: BaseException) -> int | None:
         return 403
     if isinstance(exc, BadRequest | SuspiciousOperation | MultiPartParserError):
         return 400
-    if isinstance(exc, InternalServerError):
-        return 500
     return None

@@ -20,7 +20,7 @@ from django.urls import Resolver404, resolve
 from .app import App
 from .ctx import RequestContext, _cv_ctx, current_request_context
 from .dispatch import call_sync, logger, receivers
-from .errors import InternalServerError
+from .errors import InternalServerError, http_code
 from .flow import Blocking, Call, Flow, Next, Send, run_sync
 from .responses import describe, make_response, needs_render
 from .signals import (
@@ -305,7 +305,7 @@ def error_handler_response(
             if rv is not None:
                 return (yield from finish_value(rv, handler))
     handler = app.error_handlers.get(500)
-    if handler is None or _is_client_error(exc):
+    if handler is None or http_code(exc) is not None:
         if handler_error is not None:
             raise handler_error
         return None
@@ -329,13 +329,6 @@ def error_handler_response(
     # Logged above: keep Django from logging the 500 response a second time.
     response._has_been_logged = True  # type: ignore[attr-defined]
     return response
-
-
-def _is_client_error(exc: BaseException) -> bool:
-    from .errors import http_code
-
-    code = http_code(exc)
-    return code is not None and code != 500
 
 
 def report_exception(ctx: RequestContext, exc: BaseException) -> Flow[None]:

@@ -43,7 +43,7 @@ def test_both_middleware_are_hybrid():
 
 
 def test_unimportable_middleware_entries_are_skipped(settings, client):
-    settings.MIDDLEWARE = [SIGNALS_MW, "no.such.Middleware.Anywhere", HOOKS_MW]
+    settings.MIDDLEWARE = ["no.such.Middleware.Anywhere", SIGNALS_MW, HOOKS_MW]
     HooksMiddleware(lambda request: None)  # finds SignalsMiddleware past the bad entry
 
 
@@ -190,3 +190,42 @@ def test_client_errors_in_a_500_handler_free_project_keep_djangos_pages():
         assert client.get("/core/403/").status_code == 403
         assert client.get("/core/400/").status_code == 400
     assert "signal:got_request_exception" not in rec.labels
+
+
+def test_base_exception_on_the_quiet_path_tears_down(client):
+    """No receivers: the middleware skip the flow, but teardown still sees the error."""
+    seen = []
+    current_app.teardown_request(seen.append)
+    with pytest.raises(ViewBaseException):
+        client.get("/core/base-boom/")
+    assert [type(exc) for exc in seen] == [ViewBaseException]
+    assert not has_app_context()
+
+
+async def test_base_exception_on_the_quiet_async_path_tears_down(async_client):
+    seen = []
+    current_app.teardown_request(seen.append)
+    with pytest.raises(ViewBaseException):
+        await async_client.get("/core/async-base-boom/")
+    assert [type(exc) for exc in seen] == [ViewBaseException]
+
+
+async def test_after_request_without_before_request_under_asgi(async_client):
+    @current_app.after_request
+    def stamp(response):
+        response["X-After"] = "yes"
+        return response
+
+    response = await async_client.get("/async/")
+    assert response["X-After"] == "yes"
+
+
+async def test_hooks_middleware_above_signals_middleware_under_asgi(
+    settings, async_client
+):
+    settings.MIDDLEWARE = [HOOKS_MW, SIGNALS_MW]
+    ran = []
+    current_app.before_request(lambda: ran.append("before"))
+    response = await async_client.get("/async/")
+    assert response.status_code == 200
+    assert ran == []

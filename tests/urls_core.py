@@ -21,6 +21,7 @@ urlpatterns = [
     path("app-context-inside/", v.app_context_inside),
     path("copied/", v.copied_in_thread),
     path("base-boom/", v.base_boom),
+    path("async-base-boom/", v.async_base_boom),
     path("stream-boom/", v.stream_boom),
     path("file/", v.file_response),
     path("after-this-one/", v.after_this_one),

@@ -192,3 +192,7 @@ def after_this_one(req):
 
     after_this_request(atr)
     return HttpResponse("ok")
+
+
+async def async_base_boom(request):
+    raise ViewBaseException("async base")

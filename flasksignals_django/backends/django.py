@@ -11,11 +11,16 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
+import django
 from django.template import TemplateDoesNotExist
 from django.template.backends import django as django_backend
 from django.template.context import Context, RequestContext
 
 from . import _render
+
+# Django 5.0 names a context processor that returns no dict; 4.2 lets the
+# TypeError of dict.update() through.
+NAMES_BAD_PROCESSORS = django.VERSION >= (5, 0)
 
 if TYPE_CHECKING:
     from django.http import HttpRequest
@@ -67,6 +72,8 @@ class Template(django_backend.Template):
                 try:
                     flat.update(output)
                 except TypeError as exc:
+                    if not NAMES_BAD_PROCESSORS:
+                        raise
                     raise TypeError(
                         f"Context processor {processor.__qualname__} didn't return a "
                         "dictionary."
