@@ -69,16 +69,33 @@ def run_coroutine_sync(
     return run_off_loop(functools.partial(async_to_sync(fn), *args, **kwargs))
 
 
+_ASYNC_HOOKS: dict[Callable[..., Any], bool] = {}
+_ASYNC_HOOKS_LIMIT = 1024
+
+
+def is_async(fn: Callable[..., Any]) -> bool:
+    """``iscoroutinefunction(fn)``, remembered: hooks run on every request."""
+    try:
+        known = _ASYNC_HOOKS.get(fn)
+    except TypeError:  # an unhashable callable object
+        return iscoroutinefunction(fn)
+    if known is None:
+        if len(_ASYNC_HOOKS) >= _ASYNC_HOOKS_LIMIT:
+            _ASYNC_HOOKS.clear()
+        known = _ASYNC_HOOKS[fn] = iscoroutinefunction(fn)
+    return known
+
+
 def call_sync(fn: Callable[..., Any], *args: Any) -> Any:
     """Call a hook from sync code, running it to completion if it is a coroutine function."""
-    if iscoroutinefunction(fn):
+    if is_async(fn):
         return run_coroutine_sync(fn, *args)
     return fn(*args)
 
 
 async def call_async(fn: Callable[..., Any], *args: Any) -> Any:
     """Call a hook from async code; a sync one runs through thread-sensitive ``sync_to_async``."""
-    if iscoroutinefunction(fn):
+    if is_async(fn):
         return await fn(*args)
     return await sync_to_async(fn)(*args)
 

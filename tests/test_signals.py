@@ -208,3 +208,29 @@ def test_receivers_with_flasks_exact_signature(client):
             getattr(signals, attr).disconnect(f)
     assert {sender for _, sender in calls} == {current_app}
     assert {name for name, _ in calls} == set(FLASK_NAMES.values())
+
+
+def test_hooks_that_are_unhashable_callables_still_run(client):
+    from flasksignals_django.dispatch import _ASYNC_HOOKS, _ASYNC_HOOKS_LIMIT
+
+    class Hook:
+        __hash__ = None  # an object with __eq__ and no hash, as dataclasses make
+
+        def __init__(self):
+            self.calls = 0
+
+        def __eq__(self, other):
+            return self is other
+
+        def __call__(self):
+            self.calls += 1
+
+    hook = Hook()
+    current_app.before_request(hook)
+    assert client.get("/").status_code == 200
+    assert hook.calls == 1
+    # The cache of coroutine-function checks stays bounded.
+    for i in range(_ASYNC_HOOKS_LIMIT + 5):
+        current_app.before_request_funcs.append(lambda i=i: None)
+    assert client.get("/").status_code == 200
+    assert len(_ASYNC_HOOKS) <= _ASYNC_HOOKS_LIMIT
