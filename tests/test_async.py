@@ -37,7 +37,7 @@ from flasksignals_django.signals import (
     request_tearing_down,
 )
 from tests.server_project.drive import asgi_request, async_client_get, client_get
-from tests.server_project.events import Recorder, note, snapshot
+from tests.server_project.events import Recorder, names, note, snapshot, teardown_with
 
 pytestmark = pytest.mark.urls("tests.server_project.urls")
 
@@ -60,18 +60,6 @@ def view_path(view: str, path: str) -> str:
     return f"/async{path}" if view == "async" else path
 
 
-def names(events: list[dict]) -> list[tuple[str, object]]:
-    return [(e["name"], e["arg"]) for e in events]
-
-
-TEARDOWN_OK = [
-    ("teardown_request", None),
-    ("request_tearing_down", None),
-    ("teardown_appcontext", None),
-    ("appcontext_tearing_down", None),
-    ("appcontext_popped", None),
-]
-
 NORMAL = [
     ("appcontext_pushed", None),
     ("request_started", None),
@@ -79,7 +67,7 @@ NORMAL = [
     ("view", None),
     ("after_request", 200),
     ("request_finished", 200),
-    *TEARDOWN_OK,
+    *teardown_with(None),
 ]
 
 ERROR = [
@@ -280,7 +268,7 @@ def test_short_circuit_order(runner, view, mode):
         ("stop", None),
         ("after_request", 200),
         ("request_finished", 200),
-        *TEARDOWN_OK,
+        *teardown_with(None),
     ]
 
 
@@ -449,7 +437,7 @@ def test_async_errorhandler_by_class_handles_without_signal(runner):
         ("errorhandler", "ViewError"),
         ("after_request", 418),
         ("request_finished", 418),
-        *TEARDOWN_OK,
+        *teardown_with(None),
     ]
 
 

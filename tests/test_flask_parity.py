@@ -433,12 +433,8 @@ def s07a():
     def raiser(sender, **extra):
         raise HookError("request_started receiver boom")
 
-    with std_recorder() as rec:
-        request_started.connect(raiser)
-        try:
-            response = get("/core/")
-        finally:
-            request_started.disconnect(raiser)
+    with std_recorder() as rec, request_started.connected_to(raiser):
+        response = get("/core/")
     return (
         rec.events,
         response.status_code,
@@ -458,11 +454,8 @@ def s07b():
             note("hook", "errorhandler_HookError")
             return "handled receiver error", 200
 
-        request_started.connect(raiser)
-        try:
+        with request_started.connected_to(raiser):
             response = get("/core/")
-        finally:
-            request_started.disconnect(raiser)
     return (
         rec.events,
         response.status_code,
@@ -475,12 +468,8 @@ def s07c():
     def raiser(sender, **extra):
         raise HookError("receiver boom")
 
-    with std_recorder() as rec:
-        got_request_exception.connect(raiser)
-        try:
-            response = get("/core/boom/")
-        finally:
-            got_request_exception.disconnect(raiser)
+    with std_recorder() as rec, got_request_exception.connected_to(raiser):
+        response = get("/core/boom/")
     items = flask_items("s07c_got_request_exception_receiver_raises")
     # Difference: the failing got_request_exception receiver is logged instead of
     # escaping to the server, so Django's 500 stands: the error is logged,
@@ -502,12 +491,8 @@ def s07d():
     def raiser(sender, **extra):
         raise HookError("receiver boom")
 
-    with std_recorder() as rec:
-        request_finished.connect(raiser)
-        try:
-            response = get("/core/")
-        finally:
-            request_finished.disconnect(raiser)
+    with std_recorder() as rec, request_finished.connected_to(raiser):
+        response = get("/core/")
     items = flask_items("s07d_request_finished_receiver_raises")
     # Difference: after_request and request_finished are not run again on the 500
     # (and so there is no "Request finalizing failed" log).

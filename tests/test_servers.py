@@ -23,6 +23,8 @@ from pathlib import Path
 import django
 import pytest
 
+from tests.server_project.events import STARTED, names, teardown_with
+
 pytestmark = pytest.mark.server
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -142,30 +144,6 @@ def server(request, tmp_path):
         yield server
     finally:
         server.stop()
-
-
-def names(events: list[dict]) -> list[tuple[str, object]]:
-    return [(e["name"], e["arg"]) for e in events]
-
-
-STARTED = [
-    ("appcontext_pushed", None),
-    ("request_started", None),
-    ("before_request", None),
-    ("view", None),
-    ("after_request", 200),
-    ("request_finished", 200),
-]
-
-
-def teardown_with(exc: str | None) -> list[tuple[str, object]]:
-    return [
-        ("teardown_request", exc),
-        ("request_tearing_down", exc),
-        ("teardown_appcontext", exc),
-        ("appcontext_tearing_down", exc),
-        ("appcontext_popped", None),
-    ]
 
 
 @pytest.mark.parametrize("path", ["/", "/async/"])

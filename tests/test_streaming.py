@@ -26,7 +26,7 @@ from tests.server_project.drive import (
     no_db_cleanup,
     wsgi_get,
 )
-from tests.server_project.events import Recorder
+from tests.server_project.events import STARTED, Recorder, names, teardown_with
 from tests.server_project.views import STREAM_CHUNKS, StreamError
 
 pytestmark = pytest.mark.urls("tests.server_project.urls")
@@ -36,29 +36,6 @@ needs_disconnect_detection = pytest.mark.skipif(
     not DJANGO_5,
     reason="Django 4.2's ASGIHandler ignores client disconnects: the request runs to its end",
 )
-
-STARTED = [
-    ("appcontext_pushed", None),
-    ("request_started", None),
-    ("before_request", None),
-    ("view", None),
-    ("after_request", 200),
-    ("request_finished", 200),
-]
-
-
-def teardown_with(exc: str | None) -> list[tuple[str, object]]:
-    return [
-        ("teardown_request", exc),
-        ("request_tearing_down", exc),
-        ("teardown_appcontext", exc),
-        ("appcontext_tearing_down", exc),
-        ("appcontext_popped", None),
-    ]
-
-
-def names(events):
-    return [(e["name"], e["arg"]) for e in events]
 
 
 def set_marker():

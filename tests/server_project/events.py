@@ -207,3 +207,33 @@ class Recorder:
 
     def __exit__(self, *exc_info: object) -> None:
         self.uninstall()
+
+
+# -- the expected shapes, shared by the in-process and the real-server tests ----------
+
+
+def names(events: list[dict[str, Any]]) -> list[tuple[str, object]]:
+    """``(name, summarised argument)`` of each recorded event."""
+    return [(e["name"], e["arg"]) for e in events]
+
+
+STARTED: list[tuple[str, object]] = [
+    ("appcontext_pushed", None),
+    ("request_started", None),
+    ("before_request", None),
+    ("view", None),
+    ("after_request", 200),
+    ("request_finished", 200),
+]
+"""A request's events up to request_finished, for a 200 response."""
+
+
+def teardown_with(exc: str | None) -> list[tuple[str, object]]:
+    """A request's teardown events, each with ``exc`` (its class name) or None."""
+    return [
+        ("teardown_request", exc),
+        ("request_tearing_down", exc),
+        ("teardown_appcontext", exc),
+        ("appcontext_tearing_down", exc),
+        ("appcontext_popped", None),
+    ]
