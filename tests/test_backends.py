@@ -489,14 +489,22 @@ settings.configure(TEMPLATES=[{"BACKEND": BACKEND, "DIRS": [], "APP_DIRS": False
 django.setup()
 import flasksignals_django, flasksignals_django.backends, flasksignals_django.backends.django
 from django.template import engines
+from django.core.exceptions import ImproperlyConfigured
 try:
     engines["jinja2"]
 except BaseException as exc:
-    print(type(exc).__name__, exc)
+    print(
+        isinstance(exc, ModuleNotFoundError),
+        isinstance(exc, ImproperlyConfigured),
+        getattr(exc, "name", None),
+        exc,
+    )
 """
 
 
 def test_jinja2_backend_without_jinja2_fails_as_djangos_does():
+    """Django's backend raises ModuleNotFoundError; ours raises one that is also
+    ImproperlyConfigured and says what to install."""
     outputs = []
     for backend in (
         "django.template.backends.jinja2.Jinja2",
@@ -511,5 +519,6 @@ def test_jinja2_backend_without_jinja2_fails_as_djangos_does():
             check=True,
         )
         outputs.append(result.stdout)
-    assert outputs[0] == outputs[1]
-    assert outputs[0].startswith("ModuleNotFoundError")
+    assert outputs[0].startswith("True False jinja2 ")
+    assert outputs[1].startswith("True True jinja2 ")
+    assert "pip install 'flasksignals-django[jinja2]'" in outputs[1]

@@ -1,20 +1,38 @@
 """Django's Jinja2 backend, sending ``before_render_template`` and ``template_rendered``.
 
 Use it in ``TEMPLATES`` in place of ``django.template.backends.jinja2.Jinja2``
-(same ``OPTIONS``). Jinja2 is optional: without it, importing this module fails
-as importing Django's backend does. Jinja's include, extends and import send nothing.
+(same ``OPTIONS``). Jinja2 is optional: without it, using this backend raises
+``Jinja2NotInstalled``, which is both Django's ``ImproperlyConfigured`` and the
+``ModuleNotFoundError`` Django's own backend raises. Jinja's include, extends
+and import send nothing.
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-import jinja2
+from django.core.exceptions import ImproperlyConfigured
 from django.template import TemplateSyntaxError
-from django.template.backends import jinja2 as jinja2_backend
 from django.template.backends.utils import csrf_input_lazy, csrf_token_lazy
 
 from . import _render
+
+
+class Jinja2NotInstalled(ImproperlyConfigured, ModuleNotFoundError):
+    """The Jinja2 backend is configured but the ``jinja2`` package is missing."""
+
+
+try:
+    import jinja2
+    from django.template.backends import jinja2 as jinja2_backend
+except (
+    ImportError
+) as missing:  # pragma: no cover (tested in a subprocess without jinja2)
+    raise Jinja2NotInstalled(
+        "flasksignals_django.backends.jinja2.Jinja2 needs Jinja2: "
+        "pip install 'flasksignals-django[jinja2]' (or pip install jinja2).",
+        name="jinja2",
+    ) from missing
 
 if TYPE_CHECKING:
     from django.http import HttpRequest
