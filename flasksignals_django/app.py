@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import os
 import threading
 import warnings
 from collections.abc import Callable, Iterator, Mapping
@@ -11,6 +10,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from django.conf import settings
 
+from .conf import conf
 from .errors import HANDLED_CODES, InternalServerError, http_code
 from .responses import describe as _describe
 
@@ -78,13 +78,7 @@ class App:
     @property
     def name(self) -> str:
         """``FLASKSIGNALS_APP_NAME``, else the top package of the settings module."""
-        if self._name is not None:
-            return self._name
-        configured = getattr(settings, "FLASKSIGNALS_APP_NAME", None)
-        if configured:
-            return str(configured)
-        module = os.environ.get("DJANGO_SETTINGS_MODULE", "")
-        return module.partition(".")[0] or "django"
+        return self._name if self._name is not None else conf.APP_NAME
 
     @property
     def debug(self) -> bool:
