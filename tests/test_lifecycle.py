@@ -971,3 +971,28 @@ def test_errorhandler_raising_then_500_handler_returning_none(client500):
     assert seen == ["HandlerError"]
     assert rec.one("signal:got_request_exception").args == {"exception": "HandlerError"}
     assert rec.one("hook:teardown_request").args == {"exc": "HandlerError"}
+
+
+def test_each_distinct_unhandled_error_is_reported_once():
+    """A view error, then an after_request error on its 500: both reach
+    got_request_exception, each once; teardown gets the first."""
+    from flasksignals_django import got_request_exception
+
+    class AfterError(Exception):
+        pass
+
+    @current_app.after_request
+    def fail(response):
+        raise AfterError("after")
+
+    reported, torn = [], []
+    current_app.teardown_request(torn.append)
+
+    def on_exception(sender, exception, **extra):
+        reported.append(type(exception))
+
+    with got_request_exception.connected_to(on_exception):
+        response = Client(raise_request_exception=False).get("/core/boom/")
+    assert response.status_code == 500
+    assert reported == [ViewError, AfterError]
+    assert [type(exc) for exc in torn] == [ViewError]
