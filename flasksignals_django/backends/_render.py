@@ -9,6 +9,17 @@ from flasksignals_django.dispatch import receivers, send_to
 from flasksignals_django.signals import before_render_template, template_rendered
 
 
+class NamedTemplate:
+    """Gives a backend template Flask's ``name`` (``None`` for one made from a string)."""
+
+    template: Any
+
+    @property
+    def name(self) -> str | None:
+        name: str | None = self.template.name
+        return name
+
+
 def signals_wanted() -> bool:
     """True if a render has anyone to tell; otherwise the backend renders as Django does."""
     return bool(before_render_template.receivers or template_rendered.receivers)

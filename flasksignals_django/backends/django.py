@@ -42,12 +42,8 @@ class _PreparedRequestContext(RequestContext):
             self.template = None
 
 
-class Template(django_backend.Template):
+class Template(django_backend.Template, _render.NamedTemplate):
     """Django's backend template; ``render`` sends the template signals."""
-
-    @property
-    def name(self) -> str | None:
-        return self.template.name
 
     def render(
         self, context: dict[str, Any] | None = None, request: HttpRequest | None = None

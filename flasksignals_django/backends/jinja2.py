@@ -37,12 +37,8 @@ if TYPE_CHECKING:
     from django.http import HttpRequest
 
 
-class Template(jinja2_backend.Template):
+class Template(jinja2_backend.Template, _render.NamedTemplate):
     """Django's Jinja2 backend template; ``render`` sends the template signals."""
-
-    @property
-    def name(self) -> str | None:
-        return self.template.name
 
     def render(
         self, context: dict[str, Any] | None = None, request: HttpRequest | None = None
