@@ -64,11 +64,7 @@ class SignalsMiddleware(_HybridMiddleware):
         self.hooks_installed = _installed(HooksMiddleware)
 
     def _context(self, request: HttpRequest) -> RequestContext:
-        timeline = (
-            tap.new_timeline(request.method, request.path)
-            if tap.is_attached()
-            else None
-        )
+        timeline = tap.new_timeline(request) if tap.is_attached() else None
         return RequestContext(request, current_app, self.hooks_installed, timeline)
 
     def __call__(self, request: HttpRequest) -> Any:
