@@ -18,6 +18,7 @@ from django.test import RequestFactory
 from flasksignals_django import _django
 
 
+@pytest.mark.django_db  # close() sends Django's request_finished, which closes old connections
 def test_response_closers_run_on_close():
     response = HttpResponse("x")
     calls = []
