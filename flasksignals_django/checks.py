@@ -20,6 +20,7 @@ from django.core.checks import Warning as CheckWarning
 from django.urls import get_resolver
 from django.utils.module_loading import import_string
 
+from ._names import python_name
 from .app import current_app
 from .responses import describe
 from .signals import SIGNALS, before_render_template, message_flashed, template_rendered
@@ -191,7 +192,9 @@ def check_template_backends(
     """W002: template signals have receivers but no ``TEMPLATES`` backend sends them."""
     _import_urlconf()
     connected = [
-        s.name for s in (before_render_template, template_rendered) if s.receivers
+        python_name(s)
+        for s in (before_render_template, template_rendered)
+        if s.receivers
     ]
     if not connected:
         return []
@@ -222,7 +225,7 @@ def check_message_storage(
     if not _from_package(storage, STORAGE_PACKAGE):
         messages.append(
             CheckWarning(
-                f"message-flashed has receivers, but MESSAGE_STORAGE ({storage}) does "
+                f"message_flashed has receivers, but MESSAGE_STORAGE ({storage}) does "
                 "not send it: only flasksignals_django.flash() does, messages added "
                 "through django.contrib.messages send nothing.",
                 hint="Set MESSAGE_STORAGE = "
@@ -234,7 +237,7 @@ def check_message_storage(
     if _index(_middleware(), MESSAGE_MIDDLEWARE) is None:
         messages.append(
             CheckWarning(
-                f"message-flashed has receivers, but {MESSAGE_MIDDLEWARE} is not in "
+                f"message_flashed has receivers, but {MESSAGE_MIDDLEWARE} is not in "
                 "MIDDLEWARE, so no message can be stored and none is flashed.",
                 hint=f"Add '{MESSAGE_MIDDLEWARE}' to MIDDLEWARE, above HooksMiddleware.",
                 id="flasksignals_django.W003",
@@ -262,7 +265,7 @@ def _is_local(receiver: object) -> bool:
 def _key(signal: NamedSignal, receiver: Callable[..., Any]) -> _Key:
     code = getattr(receiver, "__code__", None)
     where = f" ({code.co_filename}:{code.co_firstlineno})" if code is not None else ""
-    return signal.name, describe(receiver) + where
+    return python_name(signal), describe(receiver) + where
 
 
 def _remember_weak_local(

@@ -11,6 +11,7 @@ from blinker.base import ANY_ID
 from django.core.management.base import BaseCommand
 from django.urls import get_resolver
 
+from flasksignals_django._names import python_name
 from flasksignals_django.app import ErrorHandlerKey, current_app
 from flasksignals_django.responses import describe
 from flasksignals_django.signals import SIGNALS
@@ -73,7 +74,7 @@ class Command(BaseCommand):
         _ = get_resolver().url_patterns
         self._heading("Signals (receivers in the order they are called)")
         for signal in SIGNALS:
-            self.stdout.write(signal.name)
+            self.stdout.write(python_name(signal))
             infos = receiver_infos(signal)
             if not infos:
                 self.stdout.write("  (no receivers)")
