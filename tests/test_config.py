@@ -168,3 +168,9 @@ def test_the_own_layer_does_not_leak_between_tests_part_1():
 
 def test_the_own_layer_does_not_leak_between_tests_part_2():
     assert "EXT_LEAK" not in current_app.config
+
+
+def test_dunder_lookups_are_not_config_values():
+    current_app.config["__wrapped__"] = "own value, but never an attribute"
+    assert not hasattr(current_app.config, "__wrapped__")
+    assert current_app.config["__wrapped__"].startswith("own")

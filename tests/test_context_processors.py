@@ -123,3 +123,9 @@ def test_without_processors_the_context_is_passed_untouched(using):
     context = {"title": "t"}
     assert engines[using].from_string("{{ title }}").render(context) == "t"
     assert context == {"title": "t"}
+
+
+@pytest.mark.parametrize("using", BACKENDS)
+def test_a_render_without_a_context_gets_the_app_values(using):
+    current_app.context_processor(lambda: {"brand": "Acme"})
+    assert engines[using].from_string("{{ brand }}").render() == "Acme"

@@ -11,7 +11,8 @@ from pathlib import Path
 
 import pytest
 
-pytest_plugins = ["pytester"]
+# The plugin in this process too: its fixtures in this suite, as a user has them.
+pytest_plugins = ["pytester", "flasksignals_django.pytest_plugin"]
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -101,3 +102,23 @@ def test_the_entry_point_names_the_plugin_module():
     assert project["project"]["entry-points"]["pytest11"] == {
         "flasksignals_django.pytest_plugin": "flasksignals_django.pytest_plugin"
     }
+
+
+def test_captured_templates_fixture_in_this_suite(client, captured_templates, settings):
+    from .views_templates import TEMPLATES
+
+    settings.TEMPLATES = TEMPLATES
+    assert client.get("/t/page/django/").status_code == 200
+    [(template, context)] = captured_templates
+    assert template.name == "fsd/page.html"
+    assert context["title"] == "Hello"
+
+
+def test_captured_signals_fixture_in_this_suite(client, captured_signals):
+    from flasksignals_django import current_app, request_finished
+
+    client.get("/")
+    finished = [
+        (s, sender) for s, sender, _ in captured_signals if s is request_finished
+    ]
+    assert finished == [(request_finished, current_app)]
