@@ -189,22 +189,24 @@ def check_async_middleware(
 def check_template_backends(
     app_configs: AppConfigs = None, **kwargs: Any
 ) -> list[CheckMessage]:
-    """W002: template signals have receivers but no ``TEMPLATES`` backend sends them."""
+    """W002: template signals or app context processors, but no signaling ``TEMPLATES`` backend."""
     _import_urlconf()
-    connected = [
-        python_name(s)
+    unused = [
+        f"{python_name(s)} has receivers"
         for s in (before_render_template, template_rendered)
         if s.receivers
     ]
-    if not connected:
+    if current_app.template_context_processors:
+        unused.append("current_app.context_processor functions are registered")
+    if not unused:
         return []
     backends = [str(engine.get("BACKEND", "")) for engine in settings.TEMPLATES]
     if any(_from_package(path, BACKENDS_PACKAGE) for path in backends):
         return []
     return [
         CheckWarning(
-            f"{' and '.join(connected)} have receivers, but no TEMPLATES backend "
-            "sends the template signals, so the receivers are never called.",
+            f"{' and '.join(unused)}, but no TEMPLATES backend is a signaling one, "
+            "so they are never used.",
             hint="Set BACKEND in TEMPLATES to "
             "'flasksignals_django.backends.django.DjangoTemplates' or "
             "'flasksignals_django.backends.jinja2.Jinja2' (same OPTIONS as Django's).",

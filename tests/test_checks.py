@@ -179,6 +179,18 @@ def test_template_receivers_without_our_backend(signal):
     assert signal.name not in message.msg
 
 
+def test_app_context_processors_without_our_backend():
+    current_app.context_processor(dict)
+    [message] = run(TEMPLATES=DJANGO_TEMPLATES)
+    assert message.id == "flasksignals_django.W002"
+    assert "current_app.context_processor" in message.msg
+    templates = [
+        *DJANGO_TEMPLATES,
+        {"BACKEND": "flasksignals_django.backends.jinja2.Jinja2"},
+    ]
+    assert check_ids(TEMPLATES=templates) == []
+
+
 def test_template_receivers_with_an_unimportable_backend():
     with template_rendered.connected_to(receiver):
         ids = check_ids(TEMPLATES=[{"BACKEND": "tests.nowhere.Backend"}])
