@@ -156,3 +156,61 @@ def test_the_port_of_the_receivers_and_hooks_changed_only_the_import():
     port_body, port_names = _body_without_imports(EXAMPLES / "django_port" / "audit.py")
     assert flask_names == port_names
     assert flask_body == port_body
+
+
+WERKZEUG_NAMES = [
+    "args",
+    "form",
+    "files",
+    "cookies",
+    "values",
+    "data",
+    "get_data",
+    "json",
+    "get_json",
+    "is_json",
+    "mimetype",
+    "mimetype_params",
+    "url",
+    "base_url",
+    "url_root",
+    "host_url",
+    "host",
+    "full_path",
+    "remote_addr",
+    "access_route",
+    "environ",
+    "endpoint",
+    "view_args",
+    "url_rule",
+]
+
+
+def test_the_guide_covers_every_request_name_and_response_name():
+    guide = (EXAMPLES.parent / "porting.md").read_text()
+    rows = [line for line in guide.splitlines() if line.startswith("| `")]
+    cells = " ".join(row.split(" | ")[0] for row in rows)
+    missing = [
+        name
+        for name in WERKZEUG_NAMES
+        if f"`{name}`" not in cells and f"`{name}(" not in cells
+    ]
+    assert not missing
+    for name in ("status", "mimetype", "get_data()", "call_on_close(f)"):
+        assert f"| `{name}`" in guide, name
+
+
+def test_the_names_the_guide_imports_exist():
+    import flasksignals_django
+
+    guide = (EXAMPLES.parent / "porting.md").read_text()
+    for line in guide.splitlines():
+        if "from flasksignals_django import" not in line:
+            continue
+        imported = line.split("from flasksignals_django import", 1)[1]
+        names = [
+            n.strip(" `,") for n in imported.split("(")[0].split("|")[0].split(",")
+        ]
+        for name in names:
+            if name.isidentifier():
+                assert hasattr(flasksignals_django, name), name
