@@ -183,7 +183,9 @@ def test_demo_in_chromium(page, demo_url):
     summary = page.inner_text("#summary")
     log = page.inner_text("#log")
     # Under DEBUG, errorhandler(500) is skipped: the exception propagates.
-    answered = [name for name in SIGNAL_NAMES + HOOK_NAMES if name != "errorhandler(500)"]
+    answered = [
+        name for name in SIGNAL_NAMES + HOOK_NAMES if name != "errorhandler(500)"
+    ]
     for name in answered:
         assert f"✓ {name}" in summary, name
         assert name in log, name
