@@ -1,125 +1,34 @@
-"""The expected event order of each scenario: Flask 3.1's recorded trace, as the port differs.
+"""The expected event order of each scenario: Flask 3.1's trace, as the port differs.
 
-One source for every test that compares the port with Flask (WSGI, ASGI,
-real servers): :func:`expected` takes the trace that
-``shared/reference/flask_probe.py`` recorded from real Flask 3.1
-(``tests/data/flask_traces.json``) and applies, here and only here,
+One source for every test that compares the port with Flask (WSGI, ASGI, real
+servers, streaming): :func:`expected` takes a scenario's recorded Flask trace
+(:mod:`tests.flask_traces`) and applies, here and only here,
 
 - ``DIFFERENCES``: DESIGN.md's "Where this port differs from Flask 3.1 on
   purpose" (and its "Precise rules" where they state a difference), each
-  written out with the DESIGN rule it follows;
+  written out with the rule it follows;
 - ``ADAPTATIONS``: what the Django side of a scenario cannot do the way
   Flask's probe did (Django has no blueprints, names its own exceptions).
-
-An event is compared as an :data:`Item`: kind, name, the signal's kwargs (or
-the hook's ``response``/``exc``) summarised as a status or an exception class
-name, and which contexts were active (``"AR"``, ``"A-"``, ``"--"``). Template
-signals are compared by name only (their ``context`` differs on purpose: no
-``g``; the backends' tests compare contexts). Not compared: the client's own
-events, log texts, exception messages and Django's error page bodies.
 """
 
 from __future__ import annotations
 
-import json
-from collections.abc import Callable, Iterable
-from pathlib import Path
-from typing import Any
+from collections.abc import Callable
 
-DATA = Path(__file__).resolve().parent / "data" / "flask_traces.json"
-TRACES: dict[str, Any] = json.loads(DATA.read_text())
-SCENARIO_IDS: frozenset[str] = frozenset(
-    sid for sid in TRACES if not sid.startswith("_")
+from .flask_traces import (
+    TRACES,
+    Item,
+    drop,
+    flask_items,
+    hook,
+    index_of,
+    is_teardown,
+    log,
+    rename,
+    sig,
+    teardown,
+    user,
 )
-
-Item = tuple[str, str, dict[str, Any], str]
-"""One comparable event: kind, name, summarised arguments, contexts."""
-
-TEMPLATE_SIGNALS = ("before_render_template", "template_rendered")
-TEARDOWN_NAMES = (
-    "teardown_request",
-    "request_tearing_down",
-    "teardown_appcontext",
-    "appcontext_tearing_down",
-    "appcontext_popped",
-)
-
-# -- Flask's side --------------------------------------------------------------------------
-
-
-def _flask_value(name: str, value: Any) -> Any:
-    if value is None:
-        return None
-    if name == "response":
-        return value["status"]
-    if name in ("exc", "exception"):
-        return value["type"]
-    return value
-
-
-def flask_item(event: dict[str, Any]) -> Item:
-    kind, name = event["kind"], event["name"]
-    ctx = ("A" if event["ctx"]["app"] else "-") + ("R" if event["ctx"]["req"] else "-")
-    if kind == "signal":
-        assert sorted(event["args"]) == event["kwargs"]
-        args = {
-            k: _flask_value(k, v)
-            for k, v in event["args"].items()
-            if name not in TEMPLATE_SIGNALS
-        }
-    elif kind == "log":
-        args = {"exc_type": event.get("exc_type")}
-    else:
-        args = {k: _flask_value(k, event[k]) for k in ("response", "exc") if k in event}
-    return kind, name, args, ctx
-
-
-def flask_items(sid: str) -> list[Item]:
-    """Flask's trace of ``sid`` as items, without the probe's client events."""
-    return [flask_item(e) for e in TRACES[sid]["events"] if e["kind"] != "client"]
-
-
-# -- building blocks -----------------------------------------------------------------------
-
-
-def sig(name: str, ctx: str = "AR", **args: Any) -> Item:
-    return ("signal", name, args, ctx)
-
-
-def hook(name: str, ctx: str = "AR", **args: Any) -> Item:
-    return ("hook", name, args, ctx)
-
-
-def user(name: str, ctx: str = "AR", **args: Any) -> Item:
-    return ("user", name, args, ctx)
-
-
-def log(exc_type: str, ctx: str = "AR") -> Item:
-    return ("log", "ERROR", {"exc_type": exc_type}, ctx)
-
-
-def index_of(items: list[Item], kind: str, name: str, start: int = 0) -> int:
-    for i in range(start, len(items)):
-        if items[i][0] == kind and items[i][1] == name:
-            return i
-    raise AssertionError(f"{kind}:{name} not in the Flask trace")
-
-
-def drop(items: Iterable[Item], *labels: str) -> list[Item]:
-    return [item for item in items if f"{item[0]}:{item[1]}" not in labels]
-
-
-def rename(items: Iterable[Item], old: str, new: str) -> list[Item]:
-    """Replace the value ``old`` by ``new`` in every item's arguments."""
-    return [
-        (k, n, {a: new if v == old else v for a, v in args.items()}, c)
-        for k, n, args, c in items
-    ]
-
-
-def is_teardown(item: Item) -> bool:
-    return item[1] in TEARDOWN_NAMES and item[0] in ("hook", "signal")
-
 
 # -- DESIGN's differences -----------------------------------------------------------------
 
@@ -283,17 +192,6 @@ def _coroutine_receiver_in_async_view(items: list[Item]) -> list[Item]:
     ]
 
 
-def teardown(exc: str | None) -> list[Item]:
-    """A request's standard teardown items, each with ``exc``."""
-    return [
-        hook("teardown_request", exc=exc),
-        sig("request_tearing_down", exc=exc),
-        hook("teardown_appcontext", "A-", exc=exc),
-        sig("appcontext_tearing_down", "A-", exc=exc),
-        sig("appcontext_popped", "--"),
-    ]
-
-
 DIFFERENCES: dict[str, Transform] = {
     "s03c_view_raises_propagate_exceptions": _propagate_answers_as_django,
     "s06a_after_request_raises_always": _after_request_error_once,
@@ -378,35 +276,3 @@ def expected_status(sid: str) -> int | None:
         return STATUS_DIFFERENCES[sid]
     status = TRACES[sid]["status"]
     return None if status is None else int(status)
-
-
-def comparable(events: Iterable[Any], expected_items: list[Item]) -> list[Item]:
-    """Recorded events (``tests.recorder.Event`` or their JSON dicts) as items.
-
-    Hooks keep only the arguments Flask recorded for them; template signals
-    keep none.
-    """
-    hook_keys: dict[tuple[str, str], set[str]] = {}
-    for kind, name, args, _ in expected_items:
-        if kind not in ("signal", "log"):
-            hook_keys.setdefault((kind, name), set()).update(args)
-    items: list[Item] = []
-    for event in events:
-        if isinstance(event, dict):
-            kind, name, args, ctx = (
-                event["kind"],
-                event["name"],
-                event["args"],
-                event["ctx"],
-            )
-        else:
-            kind, name, args, ctx = event.kind, event.name, event.args, event.ctx
-        if kind == "log":
-            args = {"exc_type": args["exc_type"]}
-        elif kind == "signal":
-            args = {} if name in TEMPLATE_SIGNALS else dict(args)
-        else:
-            keys = hook_keys.get((kind, name), set())
-            args = {k: v for k, v in args.items() if k in keys}
-        items.append((kind, name, args, ctx))
-    return items

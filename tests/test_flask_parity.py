@@ -24,14 +24,8 @@ from django.test import AsyncClient, Client
 from flasksignals_django import after_this_request, current_app, g
 from flasksignals_django.backends.django import DjangoTemplates
 
-from .flask_expected import (
-    DATA,
-    SCENARIO_IDS,
-    TRACES,
-    comparable,
-    expected,
-    expected_status,
-)
+from .flask_expected import expected, expected_status
+from .flask_traces import DATA, SCENARIO_IDS, TRACES, comparable
 from .parity_scenarios import LOCAL, NOT_RUN, SCENARIOS, TRANSPORTS, runs_on
 from .parity_tap import HEADER, Tap
 from .recorder import Event, Recorder, note
