@@ -42,8 +42,9 @@ def handler_key(code_or_exception: object) -> ErrorHandlerKey:
     if isinstance(code_or_exception, type):
         if not issubclass(code_or_exception, Exception):
             raise ValueError(
-                f"errorhandler({code_or_exception.__qualname__}): it is not a "
-                f"subclass of Exception. {_HOW} {sorted(HANDLED_CODES)}."
+                f"errorhandler({code_or_exception.__qualname__}): "
+                f"'{code_or_exception.__qualname__}' is not a subclass of "
+                f"Exception. {_HOW} {sorted(HANDLED_CODES)}."
             )
         code = error_code(code_or_exception)
         if code is not None and code_or_exception in CODE_CLASSES[code]:
