@@ -203,6 +203,7 @@ DIFFERENCES: dict[str, Transform] = {
     "s08b_teardown_appcontext_raises": _teardown_appcontext_all_steps_run,
     "s09a_streaming_plain_generator": _body_then_teardown,
     "s09b_streaming_with_context": _body_then_teardown,
+    "s09c_streaming_with_context_closed_unread": _body_then_teardown,
     "s10b_request_inside_pushed_app_context": _request_pushes_own_app_context,
     "s12c_receiver_order_on_one_signal": _receivers_in_connection_order,
     "s13c_async_view_flash_with_async_receiver": _coroutine_receiver_in_async_view,

@@ -65,6 +65,8 @@ class Scenario:
     body: bytes | None = None
     x_headers: bool = False
     """Compare the response's ``X-`` headers with Flask's."""
+    first_chunk_only: bool = False
+    """The client reads the first chunk of the body, then closes the response."""
 
 
 SCENARIOS: dict[str, Scenario] = {
@@ -165,6 +167,9 @@ SCENARIOS: dict[str, Scenario] = {
     ),
     "s09a_streaming_plain_generator": Scenario("/parity/stream/", body=b"ab"),
     "s09b_streaming_with_context": Scenario("/parity/stream-with/", body=b"ab"),
+    "s09c_streaming_with_context_closed_unread": Scenario(
+        "/parity/stream-with/", body=b"a", first_chunk_only=True
+    ),
     "s11a_render_template_string_mutating_receiver": Scenario(
         "/parity/render-string/",
         setup=lambda s: s.connect(before_render_template, mutate_context),
@@ -223,6 +228,10 @@ LOCAL = (
 )
 """Scenarios driven from the test's own code (contexts outside or around a request)."""
 
+_LEAVES = (
+    "a two-chunk body is sent whole before a server could notice the client "
+    "leave: test_servers.py disconnects mid-stream from both servers"
+)
 _NO_SERVER = "the test's own app context cannot reach a server process"
 
 NOT_RUN: dict[str, str] = {
@@ -234,11 +243,12 @@ NOT_RUN: dict[str, str] = {
         "a BaseException escapes Django to the server, which ends the worker: "
         "tested in-process only"
     ),
-    "s09c_streaming_with_context_closed_unread": (
-        "a client that leaves mid-stream: test_streaming.py closes an unread "
-        "stream in process and test_servers.py disconnects from real servers; a "
-        "two-chunk body is sent whole before a server could notice"
+    "s09c_streaming_with_context_closed_unread@asgi": (
+        "Django's ASGI handler reads a sync stream whole before sending it: "
+        "test_streaming.py closes an unread async stream instead"
     ),
+    "s09c_streaming_with_context_closed_unread@gunicorn": _LEAVES,
+    "s09c_streaming_with_context_closed_unread@uvicorn": _LEAVES,
     "s09d_stream_template_string": "Django has no streamed template rendering",
     "s10b_request_inside_pushed_app_context@gunicorn": _NO_SERVER,
     "s10b_request_inside_pushed_app_context@uvicorn": _NO_SERVER,

@@ -29,7 +29,7 @@ from .flask_traces import DATA, SCENARIO_IDS, TRACES, comparable
 from .parity_scenarios import LOCAL, NOT_RUN, SCENARIOS, TRANSPORTS, runs_on
 from .parity_tap import HEADER, Tap
 from .recorder import Event, Recorder, note
-from .server_project.drive import abody_of, body_of
+from .server_project.drive import abody_of, body_of, no_db_cleanup
 from .views_core import ViewBaseException, ViewError
 
 SHARED = Path(__file__).resolve().parents[2] / "shared" / "flask_traces.json"
@@ -97,8 +97,29 @@ def check(
         assert x_headers == TRACES[sid]["x_headers"]
 
 
-def in_process(transport: str) -> list[str]:
-    return sorted(sid for sid in SCENARIOS if runs_on(sid, transport))
+KNOWN_GAPS = {
+    "s09c_streaming_with_context_closed_unread@wsgi": (
+        "closing an unread stream runs the generator's finally block without the "
+        "request's contexts (Django closes the view's generator directly); Flask's "
+        "stream_with_context keeps them (reported)"
+    ),
+    **dict.fromkeys(
+        [f"s10b_request_inside_pushed_app_context@{t}" for t in ("wsgi", "asgi")],
+        "the request's appcontext_popped is sent with no context current; Flask "
+        "(3.1 and 3.2) makes the outer app context current again first (reported)",
+    ),
+}
+"""Where the port differs from Flask without DESIGN saying so: strict xfails, for the lead."""
+
+
+def in_process(transport: str) -> list[Any]:
+    params = []
+    for sid in sorted(SCENARIOS):
+        if runs_on(sid, transport):
+            gap = KNOWN_GAPS.get(f"{sid}@{transport}")
+            marks = [pytest.mark.xfail(strict=True, reason=gap)] if gap else []
+            params.append(pytest.param(sid, marks=marks, id=sid))
+    return params
 
 
 @pytest.mark.parametrize("sid", in_process("wsgi"))
@@ -113,7 +134,13 @@ def test_wsgi_matches_flask(sid, tap):
     except ViewBaseException:
         status, body, headers = None, None, {}
     else:
-        status, body, headers = response.status_code, body_of(response), response
+        status, headers = response.status_code, response
+        if scenario.first_chunk_only:
+            body = next(iter(response.streaming_content))
+            with no_db_cleanup():  # Client's close would reconnect to the database
+                response.close()
+        else:
+            body = body_of(response)
     tap.finish()  # a BaseException left no response for Django to close
     check(sid, tap.sink.events[tag], status, body, headers)
 
@@ -214,11 +241,7 @@ def test_local_matches_flask(sid):
 
 
 S10B = "s10b_request_inside_pushed_app_context"
-POPPED_WITHOUT_OUTER = pytest.mark.xfail(
-    strict=True,
-    reason="the request's appcontext_popped is sent with no context current; Flask "
-    "(3.1 and 3.2) makes the outer app context current again first (reported)",
-)
+POPPED_WITHOUT_OUTER = pytest.mark.xfail(strict=True, reason=KNOWN_GAPS[f"{S10B}@wsgi"])
 
 
 @POPPED_WITHOUT_OUTER

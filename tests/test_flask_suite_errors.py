@@ -10,6 +10,10 @@ base class of HTTP errors (``TestGenericHandlers.test_handle_generic_http``),
 ``TRAP_BAD_REQUEST_ERRORS``/``TRAP_HTTP_EXCEPTIONS``
 (``test_trap_bad_request_key_error``, ``test_trapping_of_all_http_exceptions``),
 routing, sessions, JSON, static files, ``url_for`` and the dev server.
+Covered elsewhere: ``test_response_types``, ``test_response_type_errors`` and
+``test_make_response`` by ``tests/test_responses.py`` (Flask's ``make_response``
+rules for hook and handler return values); ``test_flashes`` by
+``tests/test_messages.py``.
 """
 
 from __future__ import annotations
