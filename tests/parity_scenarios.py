@@ -2,7 +2,7 @@
 
 ``SCENARIOS`` holds the scenarios that run as one request, on every
 transport (the WSGI and ASGI test clients, gunicorn and uvicorn), set up by
-:class:`tests.parity_tap.Tap`; ``NOT_RUN`` lists, with the reason, each
+:class:`tests.parity_tap.ScenarioTap`; ``NOT_RUN`` lists, with the reason, each
 scenario that does not run, as ``"<sid>"``, or that does not run on one
 transport, as ``"<sid>@<transport>"``. The scenarios without a request (app
 contexts outside requests) run in ``tests/test_flask_parity.py``, listed in

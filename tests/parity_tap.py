@@ -1,6 +1,6 @@
 """Set a parity scenario up for the one request that names it, on any transport.
 
-The :class:`Tap` listens to Django's own ``request_started`` and
+The :class:`ScenarioTap` listens to Django's own ``request_started`` and
 ``request_finished`` (sent by ``WSGIHandler``, ``ASGIHandler`` and both test
 clients before the middleware runs and after the response is closed). A
 request whose ``X-Parity`` header names a scenario (``"<sid>#<n>"``) gets
@@ -76,7 +76,7 @@ class Setup:
             self._undo.pop()()
 
 
-class Tap:
+class ScenarioTap:
     """Scenario set-up and recording for tagged requests; see the module docstring."""
 
     def __init__(self, scenarios: dict[str, Any], sink: Sink) -> None:
@@ -85,7 +85,7 @@ class Tap:
         self._lock = threading.Lock()
         self._current: tuple[str, Setup, Recorder, Setup] | None = None
 
-    def connect(self) -> Tap:
+    def connect(self) -> ScenarioTap:
         django_signals.request_started.connect(self._started, weak=False)
         django_signals.request_finished.connect(self._finished, weak=False)
         return self

@@ -4,7 +4,7 @@ Every scenario of ``tests/data/flask_traces.json`` runs here or is listed,
 with the reason, in :data:`tests.parity_scenarios.NOT_RUN`. A request
 scenario runs through Django's test ``Client`` (WSGI), its ``AsyncClient``
 (ASGI), and one gunicorn and one uvicorn process started for the module; each
-is set up inside the process that serves it by :class:`tests.parity_tap.Tap`.
+is set up inside the process that serves it by :class:`tests.parity_tap.ScenarioTap`.
 The expected events are :func:`tests.flask_expected.expected`: Flask's trace
 with DESIGN's deliberate differences applied, in that one place.
 """
@@ -27,7 +27,7 @@ from flasksignals_django.backends.django import DjangoTemplates
 from .flask_expected import expected, expected_status
 from .flask_traces import DATA, SCENARIO_IDS, TRACES, comparable
 from .parity_scenarios import LOCAL, NOT_RUN, SCENARIOS, TRANSPORTS, runs_on
-from .parity_tap import HEADER, Tap
+from .parity_tap import HEADER, ScenarioTap
 from .recorder import Event, Recorder, note
 from .server_project.drive import abody_of, body_of, no_db_cleanup
 from .views_core import ViewBaseException, ViewError
@@ -72,7 +72,7 @@ class Collected:
 
 @pytest.fixture
 def tap():
-    tap = Tap(SCENARIOS, Collected()).connect()
+    tap = ScenarioTap(SCENARIOS, Collected()).connect()
     try:
         yield tap
     finally:

@@ -25,6 +25,6 @@ class ServerProjectConfig(AppConfig):
         if parity:
             # Flask parity scenarios, set up per request by its X-Parity header.
             from tests.parity_scenarios import SCENARIOS
-            from tests.parity_tap import Tap, file_sink
+            from tests.parity_tap import ScenarioTap, file_sink
 
-            Tap(SCENARIOS, file_sink(parity)).connect()
+            ScenarioTap(SCENARIOS, file_sink(parity)).connect()
