@@ -10,6 +10,7 @@ from django.core.exceptions import (
     SuspiciousOperation,
 )
 from django.http import Http404
+from django.http.multipartparser import MultiPartParserError
 from django.test import override_settings
 
 import flasksignals_django
@@ -279,6 +280,7 @@ def test_find_error_handler_raised_internal_server_error_finds_500():
         (BadRequest(), 400),
         (SuspiciousOperation(), 400),
         (DisallowedHost(), 400),
+        (MultiPartParserError(), 400),
     ],
 )
 def test_find_error_handler_by_code(exc, code):
