@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.http import FileResponse, HttpResponseBase
 
-from ._django import add_closer
+from ._django import add_closer, detach_stream_close
 from ._sending import run_off_loop
 from .globals import reset_current, set_current
 
@@ -72,7 +72,8 @@ def arrange_teardown(
             ctx.open_stream = True
             response.streaming_content = AsyncStream(ctx, content)  # type: ignore[attr-defined]
         else:
-            response.streaming_content = SyncStream(ctx, content)  # type: ignore[attr-defined]
+            close = detach_stream_close(response)
+            response.streaming_content = SyncStream(ctx, content, close)  # type: ignore[attr-defined]
     add_closer(response, Closer(ctx))
     return response
 
@@ -83,12 +84,18 @@ class _Stream:
     A body that raises is torn down at once: servers do not close such a response.
     """
 
-    __slots__ = ("ctx", "iterator", "start")
+    __slots__ = ("ctx", "iterator", "start", "closer")
 
-    def __init__(self, ctx: RequestContext, iterator: Any) -> None:
+    def __init__(
+        self,
+        ctx: RequestContext,
+        iterator: Any,
+        closer: Callable[[], Any] | None = None,
+    ) -> None:
         self.ctx = ctx
         self.iterator = iterator
         self.start = 0.0
+        self.closer = closer
 
     def _enter(self) -> Any:
         timeline = self.ctx.timeline
@@ -132,7 +139,8 @@ class SyncStream(_Stream):
         return self._chunk(token, chunk)
 
     def close(self) -> None:
-        close = getattr(self.iterator, "close", None)
+        """Close the body's own iterator inside the request's context."""
+        close = self.closer or getattr(self.iterator, "close", None)
         if close is not None:
             token = set_current(self.ctx)
             try:

@@ -16,12 +16,32 @@ from django.core.handlers.exception import (
 from django.http import HttpRequest, HttpResponseBase
 from django.urls import get_resolver, get_urlconf
 
-__all__ = ["add_closer", "error_response", "mark_logged", "uncaught_error_response"]
+__all__ = [
+    "add_closer",
+    "detach_stream_close",
+    "error_response",
+    "mark_logged",
+    "uncaught_error_response",
+]
 
 
 def add_closer(response: HttpResponseBase, closer: Callable[[], None]) -> None:
     """Have ``closer()`` called when Django closes ``response`` (after its body was sent)."""
     response._resource_closers.append(closer)  # type: ignore[attr-defined]
+
+
+def detach_stream_close(response: HttpResponseBase) -> Callable[[], None] | None:
+    """Take the close of a streaming response's own iterator out of its closers.
+
+    Django would call it directly, outside the request's context; the caller
+    calls it instead (a generator's ``finally`` then sees ``g`` and ``request``).
+    """
+    close = getattr(response._iterator, "close", None)  # type: ignore[attr-defined]
+    closers = response._resource_closers  # type: ignore[attr-defined]
+    if close is None or close not in closers:
+        return None
+    closers.remove(close)
+    return close  # type: ignore[no-any-return]
 
 
 def mark_logged(response: HttpResponseBase) -> None:

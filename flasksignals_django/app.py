@@ -11,14 +11,14 @@ from typing import Any, TypeVar
 from django.conf import settings
 from django.core import mail
 
+from .app_logger import app_logger
 from .conf import conf
 from .config import Config
 from .ctx import AppContext
-from .errors import HANDLED_CODES, InternalServerError, http_code
+from .error_handlers import ErrorHandlerKey, find_handler, handler_key
 from .responses import describe as _describe
 
 F = TypeVar("F", bound=Callable[..., Any])
-ErrorHandlerKey = int | type[BaseException]
 
 
 class App:
@@ -57,7 +57,8 @@ class App:
 
     @property
     def logger(self) -> logging.Logger:
-        return logging.getLogger(self.name)
+        """``logging.getLogger(name)``, set up as Flask's ``create_logger`` (see DESIGN)."""
+        return app_logger(self.name, self.debug)
 
     # -- the first-request gate ------------------------------------------
 
@@ -156,8 +157,14 @@ class App:
         return f
 
     def errorhandler(self, code_or_exception: ErrorHandlerKey) -> Callable[[F], F]:
-        """Register ``f(error)`` for a status code (400, 403, 404, 500) or an exception class."""
-        key = _error_handler_key(code_or_exception)
+        """Register ``f(error)`` for a status code (400, 403, 404, 500) or an exception class.
+
+        A code and its base classes are one key (``404`` is ``Http404``); the
+        handler registered last for a key answers. An exception instance is a
+        ``TypeError``; another code or a class that is not an ``Exception``
+        subclass a ``ValueError``.
+        """
+        key = handler_key(code_or_exception)
 
         def decorator(f: F) -> F:
             _check_callable(f, "errorhandler")
@@ -173,17 +180,12 @@ class App:
     # -- lookups used by the middleware -----------------------------------
 
     def find_error_handler(self, exc: BaseException) -> Callable[[Any], Any] | None:
-        """The handler Flask would pick: by code first, then by the nearest class in the MRO."""
-        handlers = self.error_handlers
-        if not handlers:
-            return None
-        code = http_code(exc)
-        if code is not None and code in handlers:
-            return handlers[code]
-        for cls in type(exc).__mro__:
-            if cls in handlers:
-                return handlers[cls]
-        return None
+        """The handler Flask's ``_find_error_handler`` would pick for ``exc``, or ``None``.
+
+        Within the exception's code, the nearest class in its MRO; then, among
+        classes with no code, the nearest class in its MRO.
+        """
+        return find_handler(self.error_handlers, exc)
 
     def app_context(self) -> AppContext:
         """A new app context, for code outside requests (``with`` or ``async with``)."""
@@ -193,21 +195,6 @@ class App:
 def _check_callable(f: object, what: str) -> None:
     if not callable(f):
         raise TypeError(f"{what} expects a callable, got {f!r}.")
-
-
-def _error_handler_key(key: object) -> ErrorHandlerKey:
-    if isinstance(key, type) and issubclass(key, BaseException):
-        return 500 if issubclass(key, InternalServerError) else key
-    if isinstance(key, int) and not isinstance(key, bool):
-        if key not in HANDLED_CODES:
-            raise ValueError(
-                f"errorhandler({key}): only the codes {sorted(HANDLED_CODES)} and "
-                "exception classes can be handled on Django."
-            )
-        return key
-    raise ValueError(
-        f"errorhandler() expects a status code or an exception class, got {key!r}."
-    )
 
 
 current_app = App()

@@ -25,11 +25,11 @@ class Settings:
 
     @property
     def PROPAGATE_EXCEPTIONS(self) -> bool:
-        """``FLASKSIGNALS_PROPAGATE_EXCEPTIONS``, Flask's ``PROPAGATE_EXCEPTIONS``.
+        """``FLASKSIGNALS_PROPAGATE_EXCEPTIONS``: Flask's ``PROPAGATE_EXCEPTIONS``.
 
         While true, an unhandled exception skips ``errorhandler(500)`` and Django
-        answers it (its technical 500 page under ``DEBUG``). ``None``, the
-        default, follows ``settings.DEBUG``.
+        answers it as usual (its technical 500 page under ``DEBUG``). Defaults
+        to ``None``, which follows ``settings.DEBUG``.
         """
         configured = getattr(settings, "FLASKSIGNALS_PROPAGATE_EXCEPTIONS", None)
         if configured is None:

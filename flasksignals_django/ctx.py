@@ -150,6 +150,7 @@ class RequestContext(_Context):
         "torn_down",
         "open_stream",
         "werkzeug",
+        "outer",
     )
 
     request: HttpRequest
@@ -176,6 +177,9 @@ class RequestContext(_Context):
         """True while an async body has not reached its end."""
         self.werkzeug: Any = None
         """The request's Werkzeug names, made on first use."""
+        self.outer: _Context | None = None
+        """The context that was current when the request began (an ``app_context()``
+        the server or test pushed), current again for ``appcontext_popped``."""
 
     def __repr__(self) -> str:
         return f"<RequestContext {self.request!r}>"

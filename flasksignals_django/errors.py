@@ -6,15 +6,13 @@ from django.core.exceptions import BadRequest, PermissionDenied, SuspiciousOpera
 from django.http import Http404
 from django.http.multipartparser import MultiPartParserError
 
-HANDLED_CODES = frozenset({400, 403, 404, 500})
-"""Status codes that ``errorhandler`` accepts."""
-
 
 class InternalServerError(Exception):
-    """Passed to an ``errorhandler(500)`` function for an unhandled exception.
+    """Flask's ``InternalServerError``: code 500.
 
-    As in Flask, ``original_exception`` is the exception that no other handler
-    matched, and ``code`` is 500.
+    ``errorhandler(500)`` functions get one that wraps an unhandled exception
+    (``original_exception``, as in Flask); a view may also raise it itself,
+    as Flask's ``abort(500)``, and then ``original_exception`` is ``None``.
     """
 
     code = 500
@@ -25,14 +23,27 @@ class InternalServerError(Exception):
         self.original_exception = original_exception
 
 
-def http_code(exc: BaseException) -> int | None:
-    """The HTTP status ``exc`` stands for: Django's 4xx exceptions, and ``abort(500)``."""
-    if isinstance(exc, InternalServerError):
-        return 500
-    if isinstance(exc, Http404):
-        return 404
-    if isinstance(exc, PermissionDenied):
-        return 403
-    if isinstance(exc, BadRequest | SuspiciousOperation | MultiPartParserError):
-        return 400
+CODE_CLASSES: dict[int, tuple[type[Exception], ...]] = {
+    400: (BadRequest, SuspiciousOperation, MultiPartParserError),
+    403: (PermissionDenied,),
+    404: (Http404,),
+    500: (InternalServerError,),
+}
+"""The exceptions that carry an HTTP code, by code: Django answers each with that status."""
+
+HANDLED_CODES = frozenset(CODE_CLASSES)
+"""Status codes that ``errorhandler`` accepts."""
+
+
+def error_code(cls: type[BaseException]) -> int | None:
+    """The HTTP code that exceptions of class ``cls`` carry, if any (500 included)."""
+    for code, bases in CODE_CLASSES.items():
+        if issubclass(cls, bases):
+            return code
     return None
+
+
+def http_code(exc: BaseException) -> int | None:
+    """The status code Django answers ``exc`` with, for the exceptions it maps to 4xx."""
+    code = error_code(type(exc))
+    return None if code == 500 else code

@@ -24,7 +24,12 @@ from ._drivers import run_async, run_sync
 from ._steps import Blocking
 from .app import current_app
 from .ctx import RequestContext
-from .globals import current_request_context, reset_current, set_current
+from .globals import (
+    current_context,
+    current_request_context,
+    reset_current,
+    set_current,
+)
 from .lifecycle import (
     after_view,
     after_view_is_quiet,
@@ -66,7 +71,9 @@ class SignalsMiddleware(_HybridMiddleware):
 
     def _context(self, request: HttpRequest) -> RequestContext:
         timeline = tap.new_timeline(request) if tap.is_attached() else None
-        return RequestContext(request, current_app, self.hooks_installed, timeline)
+        ctx = RequestContext(request, current_app, self.hooks_installed, timeline)
+        ctx.outer = current_context()
+        return ctx
 
     def __call__(self, request: HttpRequest) -> Any:
         if self.async_mode:

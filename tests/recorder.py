@@ -13,8 +13,10 @@ unregistered on exit.
 
 from __future__ import annotations
 
+import bisect
 import logging
 import threading
+import time
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -101,6 +103,7 @@ class Recorder(tap.Tap):
         loggers: tuple[str, ...] = (),
     ) -> None:
         self.events: list[Event] = []
+        self._keys: list[float] = []  # when each event began, to keep them in order
         self.hook_names = self.HOOKS if hooks is None else hooks
         self.logger_names = loggers
         self._lock = threading.Lock()
@@ -114,24 +117,34 @@ class Recorder(tap.Tap):
         if event.kind == "signal" or (
             event.kind == "hook" and set(event.functions) & self._own
         ):
-            self.note(event.kind, event.name, **event.values)
+            # Placed where the send or call began, before what its receivers noted.
+            began = time.perf_counter() - event.duration
+            self._note(began, event.kind, event.name, event.values)
 
     def add(
-        self, kind: str, name: str, args: dict[str, Any] | None = None, **raw: Any
+        self,
+        kind: str,
+        name: str,
+        args: dict[str, Any] | None = None,
+        *,
+        at: float | None = None,
+        **raw: Any,
     ) -> Event:
         event = Event(kind, name, dict(args or {}), contexts(), raw)
+        key = time.perf_counter() if at is None else at
         with self._lock:
-            self.events.append(event)
+            index = bisect.bisect_right(self._keys, key)
+            self._keys.insert(index, key)
+            self.events.insert(index, event)
         return event
+
+    def _note(self, at: float | None, kind: str, name: str, values: Any) -> Event:
+        args = {k: summary(k, v) for k, v in sorted(values.items())}
+        return self.add(kind, name, args, at=at, **values)
 
     def note(self, kind: str, name: str, **values: Any) -> Event:
         """Record a user event; values are summarised like signal arguments."""
-        return self.add(
-            kind,
-            name,
-            {k: summary(k, v) for k, v in sorted(values.items())},
-            **values,
-        )
+        return self._note(None, kind, name, values)
 
     @property
     def labels(self) -> list[str]:
@@ -148,6 +161,7 @@ class Recorder(tap.Tap):
     def clear(self) -> None:
         with self._lock:
             self.events.clear()
+            self._keys.clear()
 
     # -- setup ----------------------------------------------------------------------
 

@@ -13,6 +13,7 @@ from django.core.exceptions import (
     SuspiciousOperation,
 )
 from django.http import Http404
+from django.http.multipartparser import MultiPartParserError
 from django.test import override_settings
 
 import flasksignals_django
@@ -151,15 +152,36 @@ def test_before_first_request_registered_late_warns():
     assert current_app.before_first_request_funcs == [f]
 
 
-@pytest.mark.parametrize("key", [400, 403, 404, 500, ValueError, Http404, Exception])
+@pytest.mark.parametrize("key", [400, 403, 404, 500, ValueError, Exception])
 def test_errorhandler_accepts(key):
     assert current_app.errorhandler(key)(f) is f
     assert current_app.error_handlers == {key: f}
 
 
-def test_errorhandler_internal_server_error_class_is_500():
-    current_app.errorhandler(InternalServerError)(f)
-    assert current_app.error_handlers == {500: f}
+@pytest.mark.parametrize(
+    ("cls", "code"),
+    [
+        (Http404, 404),
+        (PermissionDenied, 403),
+        (BadRequest, 400),
+        (SuspiciousOperation, 400),
+        (InternalServerError, 500),
+    ],
+)
+def test_errorhandler_code_and_its_base_class_are_one_key(cls, code):
+    current_app.errorhandler(cls)(f)
+    assert current_app.error_handlers == {code: f}
+    current_app.errorhandler(code)(g)
+    assert current_app.error_handlers == {code: g}
+
+
+def test_errorhandler_subclass_of_a_coded_class_keeps_its_own_key():
+    class Gone(Http404):
+        pass
+
+    current_app.errorhandler(Gone)(f)
+    current_app.errorhandler(DisallowedHost)(g)
+    assert current_app.error_handlers == {Gone: f, DisallowedHost: g}
 
 
 def test_register_error_handler():
@@ -167,10 +189,20 @@ def test_register_error_handler():
     assert current_app.error_handlers == {404: f}
 
 
-@pytest.mark.parametrize("key", [200, 401, 405, 502, True, "404", None, object])
+@pytest.mark.parametrize(
+    "key", [200, 401, 405, 502, True, "404", None, object, KeyboardInterrupt]
+)
 def test_errorhandler_rejects(key):
     with pytest.raises(ValueError, match="errorhandler"):
         current_app.errorhandler(key)
+    assert current_app.error_handlers == {}
+
+
+def test_errorhandler_rejects_an_exception_instance():
+    with pytest.raises(TypeError, match="instance, not a class"):
+        current_app.errorhandler(ValueError())
+    with pytest.raises(TypeError, match="instance, not a class"):
+        current_app.register_error_handler(Http404(), f)
     assert current_app.error_handlers == {}
 
 
@@ -190,10 +222,57 @@ def test_find_error_handler_without_handlers():
     assert current_app.find_error_handler(Http404()) is None
 
 
-def test_find_error_handler_code_before_class():
+def test_find_error_handler_last_registration_for_a_key_answers():
     current_app.errorhandler(Http404)(f)
     current_app.errorhandler(404)(g)
     assert current_app.find_error_handler(Http404()) is g
+    current_app.errorhandler(Http404)(f)
+    assert current_app.find_error_handler(Http404()) is f
+
+
+def test_find_error_handler_subclass_beats_code_beats_exception():
+    class NotYours(PermissionDenied):
+        pass
+
+    class NotYoursEither(NotYours):
+        pass
+
+    h = lambda error: "h"  # noqa: E731
+    current_app.errorhandler(Exception)(h)
+    assert current_app.find_error_handler(NotYoursEither()) is h
+    current_app.errorhandler(403)(g)
+    assert current_app.find_error_handler(NotYoursEither()) is g
+    current_app.errorhandler(NotYours)(f)
+    assert current_app.find_error_handler(NotYoursEither()) is f
+    assert current_app.find_error_handler(PermissionDenied()) is g
+
+
+def test_find_error_handler_coded_classes_before_uncoded_mixins():
+    class Mixin(Exception):
+        pass
+
+    class Both(Mixin, Http404):
+        pass
+
+    current_app.errorhandler(Mixin)(f)
+    assert current_app.find_error_handler(Both()) is f
+    current_app.errorhandler(404)(g)
+    # Flask searches the exception's code first, even past a nearer mixin.
+    assert current_app.find_error_handler(Both()) is g
+
+
+def test_find_error_handler_400_covers_bad_request_and_suspicious_operation():
+    current_app.errorhandler(SuspiciousOperation)(f)
+    assert current_app.find_error_handler(BadRequest()) is f
+    assert current_app.find_error_handler(DisallowedHost()) is f
+    current_app.errorhandler(DisallowedHost)(g)
+    assert current_app.find_error_handler(DisallowedHost()) is g
+    assert current_app.find_error_handler(SuspiciousOperation()) is f
+
+
+def test_find_error_handler_raised_internal_server_error_finds_500():
+    current_app.errorhandler(500)(f)
+    assert current_app.find_error_handler(InternalServerError()) is f
 
 
 @pytest.mark.parametrize(
@@ -204,6 +283,7 @@ def test_find_error_handler_code_before_class():
         (BadRequest(), 400),
         (SuspiciousOperation(), 400),
         (DisallowedHost(), 400),
+        (MultiPartParserError(), 400),
     ],
 )
 def test_find_error_handler_by_code(exc, code):

@@ -21,3 +21,25 @@ def test_app_name_setting_wins_and_follows_override_settings(settings):
     assert conf.APP_NAME == "shop"
     assert current_app.name == "shop"
     assert current_app.logger.name == "shop"
+
+
+def test_propagate_exceptions_follows_debug_by_default(settings):
+    settings.DEBUG = False
+    assert conf.PROPAGATE_EXCEPTIONS is False
+    settings.DEBUG = True
+    assert conf.PROPAGATE_EXCEPTIONS is True
+
+
+def test_propagate_exceptions_none_means_debug(settings):
+    settings.FLASKSIGNALS_PROPAGATE_EXCEPTIONS = None
+    settings.DEBUG = True
+    assert conf.PROPAGATE_EXCEPTIONS is True
+
+
+def test_propagate_exceptions_setting_wins_over_debug(settings):
+    settings.DEBUG = True
+    settings.FLASKSIGNALS_PROPAGATE_EXCEPTIONS = False
+    assert conf.PROPAGATE_EXCEPTIONS is False
+    settings.DEBUG = False
+    settings.FLASKSIGNALS_PROPAGATE_EXCEPTIONS = True
+    assert conf.PROPAGATE_EXCEPTIONS is True

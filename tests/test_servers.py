@@ -40,8 +40,11 @@ def free_port() -> int:
 
 
 class Server:
-    def __init__(self, kind: str, tmp_path: Path) -> None:
+    def __init__(
+        self, kind: str, tmp_path: Path, env: dict[str, str] | None = None
+    ) -> None:
         self.kind = kind
+        self.env = env or {}
         self.events_file = tmp_path / f"{kind}-events.jsonl"
         self.log_file = tmp_path / f"{kind}.log"
         self.port = free_port()
@@ -74,6 +77,7 @@ class Server:
             "DJANGO_SETTINGS_MODULE": "tests.server_project.settings",
             "FLASKSIGNALS_EVENTS_FILE": str(self.events_file),
             "PYTHONPATH": str(ROOT),
+            **self.env,
         }
         log = self.log_file.open("wb")
         self.proc = subprocess.Popen(

@@ -11,4 +11,5 @@ urlpatterns = [
     path("stream/", views.stream),
     path("core/", include("tests.urls_core")),
     path("t/", include("tests.views_templates")),
+    path("parity/", include("tests.views_parity")),
 ]

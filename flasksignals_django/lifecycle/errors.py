@@ -33,7 +33,7 @@ from flasksignals_django._steps import (
     signal_step,
 )
 from flasksignals_django.conf import conf
-from flasksignals_django.errors import InternalServerError, http_code
+from flasksignals_django.errors import InternalServerError, error_code
 from flasksignals_django.globals import current_request_context
 from flasksignals_django.responses import describe, make_response, needs_render
 from flasksignals_django.signals import got_request_exception
@@ -70,7 +70,7 @@ def handle_exception(ctx: RequestContext, exc: Exception) -> Flow[HttpResponseBa
     except Exception as error:  # the handler's own error is now the unhandled one
         exc, response = error, None
     if response is None:
-        if http_code(exc) is None:
+        if error_code(type(exc)) is None:
             yield from report(ctx, exc)
         response = yield Blocking(django_response, ctx, exc)
     return response
@@ -97,7 +97,11 @@ def error_handler_response(
                 mark_answered(ctx.timeline)
                 return (yield from finish_value(rv, handler))
     fallback = app.error_handlers.get(500)
-    if http_code(exc) is not None or fallback is None or conf.PROPAGATE_EXCEPTIONS:
+    if (
+        error_code(type(exc)) is not None
+        or fallback is None
+        or conf.PROPAGATE_EXCEPTIONS
+    ):
         if handler_error is not None:
             raise handler_error
         return None
@@ -156,7 +160,7 @@ def _reraise_into(fn: Any, request: HttpRequest, exc: BaseException) -> Any:
 
 def django_response(ctx: RequestContext, exc: Exception) -> HttpResponseBase:
     """Django's response for ``exc``; an ``InternalServerError`` (``abort(500)``) is not reported."""
-    if http_code(exc) == 500:
+    if error_code(type(exc)) == 500:
         return _reraise_into(uncaught_error_response, ctx.request, exc)  # type: ignore[no-any-return]
     return _reraise_into(error_response, ctx.request, exc)  # type: ignore[no-any-return]
 
@@ -187,8 +191,10 @@ def view_exception_response(exc: Exception) -> HttpResponseBase | None:
         return None
     response = run_sync(error_handler_response(ctx, exc))
     if response is None:
-        if http_code(exc) == 500:  # abort(500) with no handler: answered, not reported
+        if (
+            error_code(type(exc)) == 500
+        ):  # abort(500) with no handler: answered, not reported
             return django_response(ctx, exc)
-        if http_code(exc) is None:
+        if error_code(type(exc)) is None:
             run_sync(report(ctx, exc))
     return response

@@ -60,7 +60,7 @@ def teardown_request(ctx: RequestContext, exc: BaseException | None) -> Flow[Non
             reset_current(view_token)
     finally:
         reset_current(token)
-    yield from _send_popped(ctx, errors, outside=True)
+    yield from _send_popped(ctx, errors, request=ctx)
     if ctx.timeline is not None:
         tap.finish(ctx.timeline)
 
@@ -92,12 +92,13 @@ def _teardown_app_context(
 
 
 def _send_popped(
-    ctx: _Context, errors: list[BaseException], outside: bool
+    ctx: _Context, errors: list[BaseException], request: RequestContext | None = None
 ) -> Flow[None]:
+    """``appcontext_popped``, with what was current before the context was pushed."""
     step = signal_step(appcontext_popped, ctx, {}, errors)
     if step is not None:
-        if outside:  # a request's app context: nothing is current any more
-            token = set_current(None)
+        if request is not None:  # the context the request began in, if any
+            token = set_current(request.outer)
             try:
                 yield step
             finally:
@@ -137,7 +138,7 @@ def pop_app_context(ctx: AppContext, exc: BaseException | None) -> Flow[None]:
             yield from _teardown_app_context(ctx, exc, errors)
     finally:
         ctx.deactivate()
-    yield from _send_popped(ctx, errors, outside=False)
+    yield from _send_popped(ctx, errors)
     if last and ctx.timeline is not None:
         tap.finish(ctx.timeline)
         ctx.timeline = None

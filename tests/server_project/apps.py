@@ -21,3 +21,10 @@ class ServerProjectConfig(AppConfig):
                 g.marker = request.GET.get("m")
 
             Recorder(FileSink(path), mode="mixed").install()
+        parity = os.environ.get("FLASKSIGNALS_PARITY_FILE")
+        if parity:
+            # Flask parity scenarios, set up per request by its X-Parity header.
+            from tests.parity_scenarios import SCENARIOS
+            from tests.parity_tap import ScenarioTap, file_sink
+
+            ScenarioTap(SCENARIOS, file_sink(parity)).connect()

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from django.urls import path
+from django.urls import include, path
 
 from . import views
 
@@ -21,4 +21,7 @@ urlpatterns = [
     path("async/slow/", views.aslow),
     path("broken-stream/", views.broken_stream),
     path("async/broken-stream/", views.abroken_stream),
+    # The Flask parity scenarios (tests/parity_scenarios.py).
+    path("core/", include("tests.urls_core")),
+    path("parity/", include("tests.views_parity")),
 ]

@@ -10,7 +10,8 @@ from django.core.management.base import BaseCommand
 from django.urls import get_resolver
 
 from flasksignals_django._blinker import sender_labels
-from flasksignals_django.app import ErrorHandlerKey, current_app
+from flasksignals_django.app import current_app
+from flasksignals_django.error_handlers import ErrorHandlerKey
 from flasksignals_django.responses import describe
 from flasksignals_django.signals import SIGNALS, OrderedSignal
 
