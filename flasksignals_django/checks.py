@@ -1,4 +1,4 @@
-"""System checks: middleware order, signaling backends, and receivers that are lost at once.
+"""System checks: middleware order, signaling backends, lost receivers, the debug toolbar.
 
 Every check is registered with the ``flasksignals`` tag, so
 ``manage.py check --tag flasksignals`` runs only these.
@@ -11,7 +11,7 @@ import weakref
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from blinker import NamedSignal
+from blinker import NamedSignal, Signal
 from blinker._utilities import make_id, make_ref
 from django.apps import AppConfig
 from django.conf import settings
@@ -310,6 +310,28 @@ def check_weak_receivers(
     ]
 
 
+def check_toolbar_extra_signals(
+    app_configs: AppConfigs = None, **kwargs: Any
+) -> list[CheckMessage]:
+    """W006: a blinker signal in django-debug-toolbar's ``EXTRA_SIGNALS`` (breaks every page)."""
+    config = getattr(settings, "DEBUG_TOOLBAR_CONFIG", None) or {}
+    paths = [str(path) for path in config.get("EXTRA_SIGNALS", ())]
+    return [
+        CheckWarning(
+            f"DEBUG_TOOLBAR_CONFIG['EXTRA_SIGNALS'] lists {path}, a blinker signal: "
+            "the toolbar's Signals panel reads Django's receiver lists and fails on "
+            "every page that shows it.",
+            hint="Remove it from EXTRA_SIGNALS and add "
+            "'flasksignals_django.contrib.debug_toolbar.FlaskSignalsPanel' to "
+            "DEBUG_TOOLBAR_PANELS: it lists these signals' receivers and each "
+            "request's timeline.",
+            id="flasksignals_django.W006",
+        )
+        for path in paths
+        if isinstance(_load(path), Signal)
+    ]
+
+
 for _check in (
     check_signals_middleware,
     check_hooks_middleware,
@@ -317,5 +339,6 @@ for _check in (
     check_template_backends,
     check_message_storage,
     check_weak_receivers,
+    check_toolbar_extra_signals,
 ):
     register(_check, TAG)
