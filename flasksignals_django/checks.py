@@ -36,6 +36,11 @@ HOOKS_COME_AFTER = (
     AUTH_MIDDLEWARE,
     MESSAGE_MIDDLEWARE,
 )
+# Tracing middleware that belongs above ours (its span then covers request_started);
+# DjangoInstrumentor().instrument() inserts it first in MIDDLEWARE.
+TRACING_MIDDLEWARE = (
+    "opentelemetry.instrumentation.django.middleware.otel_middleware._DjangoMiddleware",
+)
 BACKENDS_PACKAGE = "flasksignals_django.backends."
 STORAGE_PACKAGE = "flasksignals_django.messages."
 
@@ -88,7 +93,8 @@ def check_signals_middleware(
     app_configs: AppConfigs = None, **kwargs: Any
 ) -> list[CheckMessage]:
     """E001: ``SignalsMiddleware`` missing; W001: not the first entry of ``MIDDLEWARE``."""
-    index = _index(_middleware(), SIGNALS_MIDDLEWARE)
+    middleware = _middleware()
+    index = _index(middleware, SIGNALS_MIDDLEWARE)
     if index is None:
         return [
             Error(
@@ -98,7 +104,7 @@ def check_signals_middleware(
                 id="flasksignals_django.E001",
             )
         ]
-    if index != 0:
+    if any(m[0] not in TRACING_MIDDLEWARE for m in middleware[:index]):
         return [
             CheckWarning(
                 f"{SIGNALS_MIDDLEWARE} is entry {index} of MIDDLEWARE, not the first: "
@@ -162,7 +168,8 @@ def check_async_middleware(
 ) -> list[CheckMessage]:
     """W004: a middleware below ``SignalsMiddleware`` that is not async capable."""
     paths = list(settings.MIDDLEWARE)
-    index = _index(_middleware(), SIGNALS_MIDDLEWARE)
+    middleware = _middleware()
+    index = _index(middleware, SIGNALS_MIDDLEWARE)
     if index is None:
         return []
     messages: list[CheckMessage] = []

@@ -379,3 +379,9 @@ def test_toolbar_extra_signals_with_a_blinker_signal_warns():
     assert "FlaskSignalsPanel" in messages[0].hint
     assert check_ids(DEBUG_TOOLBAR_CONFIG={"EXTRA_SIGNALS": []}) == []
     assert check_ids(DEBUG_TOOLBAR_CONFIG={}) == []
+
+
+def test_opentelemetry_middleware_above_signals_middleware_is_fine():
+    otel = checks.TRACING_MIDDLEWARE[0]
+    assert check_ids(MIDDLEWARE=[otel, *GOOD_MIDDLEWARE]) == []
+    assert check_ids(MIDDLEWARE=[SESSION_MW, otel, SIGNALS_MW]) == ["W001"]

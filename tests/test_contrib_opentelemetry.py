@@ -1,0 +1,124 @@
+"""The OpenTelemetry bridge with the real SDK (in-memory exporter) and Django instrumentation."""
+
+from __future__ import annotations
+
+import pytest
+
+pytest.importorskip("opentelemetry.sdk")
+
+from django.template import engines  # noqa: E402
+from opentelemetry.sdk.trace import TracerProvider  # noqa: E402
+from opentelemetry.sdk.trace.export import SimpleSpanProcessor  # noqa: E402
+from opentelemetry.sdk.trace.export.in_memory_span_exporter import (  # noqa: E402
+    InMemorySpanExporter,
+)
+
+from flasksignals_django import tap  # noqa: E402
+from flasksignals_django.contrib import opentelemetry as fsd_otel  # noqa: E402
+
+EXPORTER = InMemorySpanExporter()
+PROVIDER = TracerProvider()
+PROVIDER.add_span_processor(SimpleSpanProcessor(EXPORTER))
+TRACER = PROVIDER.get_tracer("tests")
+
+
+@pytest.fixture(autouse=True)
+def _instrumented():
+    EXPORTER.clear()
+    fsd_otel.instrument()
+    try:
+        yield
+    finally:
+        fsd_otel.uninstrument()
+        EXPORTER.clear()
+
+
+def handle_error(e):
+    return "handled"
+
+
+def span_events(name="request"):
+    (span,) = [s for s in EXPORTER.get_finished_spans() if s.name == name]
+    return [(event.name, dict(event.attributes)) for event in span.events]
+
+
+def test_events_on_the_current_span_with_attributes_and_timestamps():
+    timeline = tap.Timeline("GET", "/")
+    template = engines["django"].from_string("x").template
+    template.name = "page.html"
+    with TRACER.start_as_current_span("request"):
+        timeline.add("signal", "request_started", timeline.now())
+        timeline.add(
+            "signal",
+            "template_rendered",
+            timeline.now(),
+            args={"template": template, "context": {}},
+        )
+        timeline.add(
+            "hook",
+            "errorhandler",
+            timeline.now(),
+            functions=[handle_error],
+            args={"e": ValueError("boom")},
+            answered=True,
+        )
+        timeline.add("view", "view", timeline.now())
+        timeline.add(
+            "signal", "request_tearing_down", timeline.now(), args={"exc": None}
+        )
+    events = span_events()
+    assert [(name, attrs["flasksignals.kind"]) for name, attrs in events] == [
+        ("request_started", "signal"),
+        ("template_rendered", "signal"),
+        ("errorhandler", "hook"),
+        ("request_tearing_down", "signal"),
+    ]
+    assert events[1][1]["flasksignals.template"] == "page.html"
+    assert events[2][1]["flasksignals.function"] == (
+        "tests.test_contrib_opentelemetry.handle_error"
+    )
+    assert events[2][1]["exception.type"] == "ValueError"
+    assert "exception.type" not in events[3][1]
+    assert "flasksignals.function" not in events[0][1]
+    (span,) = EXPORTER.get_finished_spans()
+    stamps = [event.timestamp for event in span.events]
+    assert stamps == sorted(stamps)
+    assert span.start_time - 10**9 < stamps[0] <= span.end_time
+
+
+def test_an_error_a_call_raised_is_the_exception_type():
+    timeline = tap.Timeline("GET", "/")
+    with TRACER.start_as_current_span("request"):
+        timeline.add(
+            "hook",
+            "before_request",
+            timeline.now(),
+            functions=[handle_error],
+            error=KeyError("k"),
+        )
+    assert span_events()[0][1]["exception.type"] == "KeyError"
+
+
+def test_without_a_recording_span_nothing_happens():
+    timeline = tap.Timeline("GET", "/")
+    timeline.add("signal", "request_started", timeline.now())
+    with TRACER.start_as_current_span("request"):
+        pass
+    assert span_events() == []
+
+
+def test_instrument_is_idempotent_and_uninstrument_detaches():
+    fsd_otel.instrument()
+    assert fsd_otel.is_instrumented()
+    timeline = tap.Timeline("GET", "/")
+    with TRACER.start_as_current_span("request"):
+        timeline.add("signal", "request_started", timeline.now())
+    assert len(span_events()) == 1
+    fsd_otel.uninstrument()
+    fsd_otel.uninstrument()
+    assert not fsd_otel.is_instrumented()
+    assert not tap.is_attached()
+    EXPORTER.clear()
+    with TRACER.start_as_current_span("request"):
+        timeline.add("signal", "request_started", timeline.now())
+    assert span_events() == []
