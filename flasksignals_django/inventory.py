@@ -10,8 +10,8 @@ from collections.abc import Callable
 from typing import Any, NamedTuple
 
 from blinker import NamedSignal
-from blinker.base import ANY_ID
 
+from ._blinker import sender_labels
 from .app import App, ErrorHandlerKey, current_app
 from .responses import describe
 from .signals import SIGNALS
@@ -44,28 +44,12 @@ class Registry(NamedTuple):
 
 
 def receiver_infos(signal: NamedSignal) -> list[ReceiverInfo]:
-    """The receivers of ``signal`` in connection order, with their sender filters.
-
-    The only place that reads blinker's private maps (``_by_receiver``,
-    ``_weak_senders``): blinker offers no public way to list sender filters.
-    """
+    """The receivers of ``signal`` in connection order, with their sender filters."""
     infos = []
     for receiver_id, value in list(signal.receivers.items()):
         weak = isinstance(value, weakref.ref)
         receiver = value() if isinstance(value, weakref.ref) else value
-        senders = []
-        for sender_id in signal._by_receiver.get(receiver_id, ()):
-            ref = signal._weak_senders.get(sender_id)
-            sender = ref() if ref is not None else None
-            if sender_id == ANY_ID:
-                senders.append("ANY")
-            elif sender is not None:
-                senders.append(repr(sender))
-            else:
-                # A sender that cannot be weakly referenced: blinker keeps its
-                # value (str, int) or only its id.
-                senders.append(f"<sender {sender_id!r}>")
-        infos.append(ReceiverInfo(receiver, sorted(senders), weak))
+        infos.append(ReceiverInfo(receiver, sender_labels(signal, receiver_id), weak))
     return infos
 
 

@@ -9,7 +9,7 @@ import threading
 from pathlib import Path
 
 import pytest
-from django.test import override_settings
+from django.test import Client, override_settings
 
 from demo_project import settings as demo_settings
 from demo_project.showcase import wiring
@@ -32,6 +32,13 @@ REQUEST_END = [
 
 
 @pytest.fixture
+def client():
+    """Answers with the demo's 500 page: Django's got_request_exception, which
+    the demo's errorhandler(500) now lets through, makes the default client re-raise."""
+    return Client(raise_request_exception=False)
+
+
+@pytest.fixture
 def demo():
     """The demo's URLs, templates and middleware, with its receivers and hooks installed."""
     log.clear()
@@ -43,9 +50,9 @@ def demo():
     ):
         try:
             # As in AppConfig.ready(): before the process's first request.
-            current_app._got_first_request = False
+            current_app.reset_first_request(False)
             wiring.install()
-            current_app._got_first_request = True
+            current_app.reset_first_request(True)
             yield log
         finally:
             wiring.uninstall()
@@ -94,7 +101,7 @@ def test_demo_template_page_sends_the_signals_in_flask_order(demo, client):
 
 @pytest.mark.django_db
 def test_demo_first_request_runs_before_first_request(demo, client):
-    current_app._got_first_request = False  # isolated_hooks restores it
+    current_app.reset_first_request(False)  # isolated_hooks restores it
     client.get("/")
     client.get("/")
     first, second = reversed(log.recent())
@@ -166,7 +173,7 @@ async def test_demo_async_view_under_asgi(demo, async_client):
 
 @pytest.mark.django_db
 def test_demo_events_page_shows_every_signal_and_hook(demo, client):
-    current_app._got_first_request = False
+    current_app.reset_first_request(False)
     for path in [
         "/template/",
         "/jinja/",
