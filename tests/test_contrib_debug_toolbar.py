@@ -8,6 +8,8 @@ import pytest
 
 pytest.importorskip("debug_toolbar")
 
+from django.template.backends.jinja2 import Template as DjangoJinjaTemplate  # noqa: E402
+from django.template.context import RequestContext  # noqa: E402
 from django.test import RequestFactory, override_settings  # noqa: E402
 
 from flasksignals_django import request_started, tap  # noqa: E402
@@ -48,6 +50,16 @@ TOOLBAR = {
         "IS_RUNNING_TESTS": False,
     },
 }
+
+
+@pytest.fixture(autouse=True, scope="module")
+def _unpatch_after_module():
+    """Undo the patches the toolbar's Templates panel applies for good when imported."""
+    bind_template = RequestContext.__dict__["bind_template"]
+    render = DjangoJinjaTemplate.__dict__["render"]
+    yield
+    RequestContext.bind_template = bind_template
+    DjangoJinjaTemplate.render = render
 
 
 @pytest.fixture(autouse=True)
@@ -163,3 +175,224 @@ def test_extra_signals_with_our_signals_breaks_the_signals_panel():
 
 def on_started(sender, **extra):
     pass
+
+
+# -- FlaskSignalsPanel ------------------------------------------------------
+
+
+def names(stats):
+    return [event["name"] for event in stats["events"]]
+
+
+def check_page_timeline(stats):
+    assert stats["recorded"] is True
+    assert stats["method"] == "GET"
+    assert stats["path"] in {"/tb/page/", "/tb/async/"}
+    assert stats["status_code"] == 200
+    assert stats["finished"] is True
+    assert names(stats) == [
+        "appcontext_pushed",
+        "request_started",
+        "before_request",
+        "view",
+        "before_render_template",
+        "template_rendered",
+        "after_request",
+        "request_finished",
+        "teardown_request",
+        "request_tearing_down",
+        "appcontext_tearing_down",
+        "appcontext_popped",
+    ]
+    offsets = [event["offset_ms"] for event in stats["events"]]
+    assert offsets == sorted(offsets)
+    assert stats["count"] == len(stats["events"])
+    end = max(e["offset_ms"] + e["duration_ms"] for e in stats["events"])
+    assert stats["duration_ms"] == pytest.approx(end)
+    hook = stats["events"][2]
+    assert hook["functions"] == ["tests.test_contrib_debug_toolbar.before"]
+    assert hook["answered"] is False
+    # The toolbar's own renders are not part of the request's story.
+    assert not any(
+        e["args"].get("template", "").startswith("debug_toolbar/")
+        for e in stats["events"]
+    )
+
+
+def before():
+    return None
+
+
+def after(response):
+    return response
+
+
+def teardown(exc):
+    pass
+
+
+def short_circuit():
+    return "<html><body>stopped</body></html>"
+
+
+def handle_500(error):
+    return "<html><body>handled</body></html>", 500
+
+
+@pytest.fixture
+def hooks():
+    from flasksignals_django import current_app
+
+    current_app.before_request(before)
+    current_app.after_request(after)
+    current_app.teardown_request(teardown)
+    return current_app
+
+
+def test_panel_shows_the_request_timeline_under_wsgi(client, hooks):
+    response = client.get("/tb/page/")
+    html = response.content.decode()
+    # Drawn before teardown: the subtitle counts what ran until then.
+    drawn = re.search(
+        r"Flask signals\s*<br><small>(\d+) events in [\d.]+ ms</small>", html
+    )
+    assert drawn is not None
+    assert int(drawn.group(1)) == 7  # up to after_request: SignalsMiddleware is outside
+    request_id, stats = stored_stats("FlaskSignalsPanel")
+    check_page_timeline(stats)  # teardown included, once it ran
+
+
+async def test_panel_shows_the_request_timeline_under_asgi(async_client, hooks):
+    response = await async_client.get("/tb/async/")
+    assert "djDebug" in response.content.decode()
+    request_id, stats = stored_stats("FlaskSignalsPanel")
+    check_page_timeline(stats)
+
+
+def test_panel_lists_receivers_and_hook_registries(client, hooks):
+    request_started.connect(on_started)
+    try:
+        client.get("/tb/page/")
+    finally:
+        request_started.disconnect(on_started)
+    stats = stored_stats("FlaskSignalsPanel")[1]
+    started = next(s for s in stats["signals"] if s["name"] == "request-started")
+    assert started["receivers"] == [
+        {
+            "name": "tests.test_contrib_debug_toolbar.on_started",
+            "senders": "ANY",
+            "weak": True,
+        }
+    ]
+    event = next(e for e in stats["events"] if e["name"] == "request_started")
+    assert event["functions"] == ["tests.test_contrib_debug_toolbar.on_started"]
+    hooks_by_title = {h["title"]: h["entries"] for h in stats["hooks"]}
+    assert hooks_by_title["before_request"] == [
+        "tests.test_contrib_debug_toolbar.before"
+    ]
+    assert hooks_by_title["teardown_request (last registered first)"] == [
+        "tests.test_contrib_debug_toolbar.teardown"
+    ]
+
+
+def test_panel_marks_a_short_circuiting_before_request(client):
+    from flasksignals_django import current_app
+
+    current_app.before_request(short_circuit)
+    response = client.get("/tb/page/")
+    assert b"stopped" in response.content
+    stats = stored_stats("FlaskSignalsPanel")[1]
+    (event,) = [e for e in stats["events"] if e["name"] == "before_request"]
+    assert event["answered"] is True
+    assert "view" not in names(stats)
+
+
+def test_panel_shows_an_error_answered_by_errorhandler():
+    from django.test import Client
+
+    from flasksignals_django import current_app
+
+    current_app.errorhandler(500)(handle_500)
+    # Django's got_request_exception hears of it too, which the test Client re-raises.
+    response = Client(raise_request_exception=False).get("/tb/boom/")
+    assert response.status_code == 500
+    stats = stored_stats("FlaskSignalsPanel")[1]
+    reported = next(e for e in stats["events"] if e["name"] == "got_request_exception")
+    assert reported["args"] == {"exception": "PageError: boom"}
+    handler = next(e for e in stats["events"] if e["name"] == "errorhandler")
+    assert handler["answered"] is True
+    assert handler["functions"] == ["tests.test_contrib_debug_toolbar.handle_500"]
+    assert stats["status_code"] == 500
+
+
+def test_panel_shows_streamed_chunks(client):
+    response = client.get("/tb/stream/")
+    assert b"".join(response.streaming_content) == b"<html><body>one</body></html>"
+    response.close()
+    stats = stored_stats("FlaskSignalsPanel")[1]
+    assert names(stats).count("chunk") == 3
+    assert stats["finished"] is True
+
+
+def test_render_panel_and_history_show_the_whole_timeline(client, hooks):
+    client.get("/tb/page/")
+    request_id, _ = stored_stats("FlaskSignalsPanel")
+    response = client.get(
+        "/__debug__/render_panel/",
+        {"request_id": request_id, "panel_id": "FlaskSignalsPanel"},
+    )
+    assert response.status_code == 200
+    content = response.json()["content"]
+    for name in (
+        "request_started",
+        "before_request",
+        "teardown_request",
+        "appcontext_popped",
+    ):
+        assert f"<strong>{name}</strong>" in content
+    assert "tests.test_contrib_debug_toolbar.before" in content
+    assert "Connected receivers" in content
+    assert "not shown yet" not in content
+    history = client.get("/__debug__/history_sidebar/", {"request_id": request_id})
+    assert history.status_code == 200
+    button = history.json()["FlaskSignalsPanel"]["button"]
+    assert re.search(r"<small>12 events in [\d.]+ ms</small>", button)
+
+
+def test_panel_says_when_nothing_was_recorded(client):
+    from flasksignals_django.contrib import debug_toolbar as panel_module
+
+    tap.detach(panel_module._TAP)  # as if the panel were configured after startup
+    client.get("/tb/page/")
+    stats = stored_stats("FlaskSignalsPanel")[1]
+    assert stats["recorded"] is False
+    # enable_instrumentation attached it again: the next request records.
+    client.get("/tb/page/")
+    assert stored_stats("FlaskSignalsPanel")[1]["recorded"] is True
+
+
+def failing_hook():
+    raise LookupError("no such thing")
+
+
+def handle_lookup(error):
+    return "<html><body>looked up</body></html>", 404
+
+
+def test_panel_shows_a_hook_that_raised_and_the_handler_that_answered(client):
+    from flasksignals_django import current_app
+
+    current_app.before_request(failing_hook)
+    current_app.errorhandler(LookupError)(handle_lookup)
+    assert client.get("/tb/page/").status_code == 404
+    request_id, stats = stored_stats("FlaskSignalsPanel")
+    failed = next(e for e in stats["events"] if e["name"] == "before_request")
+    assert failed["error"] == "LookupError: no such thing"
+    handler = next(e for e in stats["events"] if e["name"] == "errorhandler")
+    assert handler["answered"] is True
+    content = client.get(
+        "/__debug__/render_panel/",
+        {"request_id": request_id, "panel_id": "FlaskSignalsPanel"},
+    ).json()["content"]
+    assert "raised LookupError: no such thing" in content
+    assert "answered" in content

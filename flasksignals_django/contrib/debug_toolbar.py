@@ -49,7 +49,11 @@ def timeline_stats(timeline: tap.Timeline | None) -> dict[str, Any]:
     """The panel's stats for ``timeline``: plain, JSON-serialisable values."""
     if timeline is None:
         return {"recorded": False, "events": [], "count": 0, "duration_ms": 0.0}
-    events = [event for event in timeline.events if not _is_toolbar_render(event)]
+    # Events are added as they end: a view's templates come before the view.
+    events = sorted(
+        (event for event in timeline.events if not _is_toolbar_render(event)),
+        key=lambda event: event.offset,
+    )
     total = max((event.offset + event.duration for event in events), default=0.0)
     scale = 100 / total if total else 0.0
     return {
@@ -159,9 +163,7 @@ class FlaskSignalsPanel(Panel):
         )
 
     def generate_stats(self, request: HttpRequest, response: HttpResponseBase) -> None:
-        timeline = getattr(tap, "timeline_of", lambda r: None)(
-            request
-        )  # TEMP until merge
+        timeline = _timeline_of(request)
         self._record({**timeline_stats(timeline), **inventory_stats()})
         if timeline is not None and not timeline.finished:
             _TAP.wait(timeline, self)
@@ -202,3 +204,15 @@ def _is_database_store(store: type) -> bool:
     from debug_toolbar.store import DatabaseStore
 
     return issubclass(store, DatabaseStore)
+
+
+def _timeline_of(request: HttpRequest) -> tap.Timeline | None:
+    # TEMPORARY until tap.timeline_of(request) lands: the current request context's.
+    finder = getattr(tap, "timeline_of", None)
+    if finder is not None:
+        found: tap.Timeline | None = finder(request)
+        return found
+    from flasksignals_django.globals import current_request_context
+
+    ctx = current_request_context()
+    return ctx.timeline if ctx is not None and ctx.request is request else None
