@@ -16,6 +16,8 @@ from opentelemetry.sdk.trace.export.in_memory_span_exporter import (  # noqa: E4
 from flasksignals_django import tap  # noqa: E402
 from flasksignals_django.contrib import opentelemetry as fsd_otel  # noqa: E402
 
+from .views_templates import TEMPLATES  # noqa: E402
+
 EXPORTER = InMemorySpanExporter()
 PROVIDER = TracerProvider()
 PROVIDER.add_span_processor(SimpleSpanProcessor(EXPORTER))
@@ -122,3 +124,119 @@ def test_instrument_is_idempotent_and_uninstrument_detaches():
     with TRACER.start_as_current_span("request"):
         timeline.add("signal", "request_started", timeline.now())
     assert span_events() == []
+
+
+# -- with opentelemetry-instrumentation-django, through Django's test clients --
+
+OTEL_MIDDLEWARE = (
+    "opentelemetry.instrumentation.django.middleware.otel_middleware._DjangoMiddleware"
+)
+
+
+@pytest.fixture
+def django_spans(settings):
+    from opentelemetry.instrumentation.django import DjangoInstrumentor
+
+    # DjangoInstrumentor inserts its middleware into settings.MIDDLEWARE: give it
+    # a copy that the settings fixture restores.
+    settings.MIDDLEWARE = list(settings.MIDDLEWARE)
+    settings.TEMPLATES = TEMPLATES
+    instrumentor = DjangoInstrumentor()
+    instrumentor.instrument(tracer_provider=PROVIDER)
+    try:
+        assert settings.MIDDLEWARE[0] == OTEL_MIDDLEWARE
+        yield
+    finally:
+        instrumentor.uninstrument()
+    assert OTEL_MIDDLEWARE not in settings.MIDDLEWARE
+
+
+def server_span_events():
+    from opentelemetry.trace import SpanKind
+
+    (span,) = [s for s in EXPORTER.get_finished_spans() if s.kind == SpanKind.SERVER]
+    return [(event.name, dict(event.attributes)) for event in span.events]
+
+
+def before():
+    return None
+
+
+def handle_500(error):
+    return "handled", 500
+
+
+REQUEST_EVENTS = [
+    ("appcontext_pushed", "signal"),
+    ("request_started", "signal"),
+    ("before_request", "hook"),
+    ("before_render_template", "signal"),
+    ("template_rendered", "signal"),
+    ("request_finished", "signal"),
+]
+"""Teardown comes after the body is sent, when Django's span has ended."""
+
+
+def check_page_events(events):
+    assert [(name, attrs["flasksignals.kind"]) for name, attrs in events] == (
+        REQUEST_EVENTS
+    )
+    assert events[2][1]["flasksignals.function"] == (
+        "tests.test_contrib_opentelemetry.before"
+    )
+    assert events[3][1]["flasksignals.template"] == "fsd/page.html"
+
+
+def test_events_on_djangos_server_span_under_wsgi(django_spans, client):
+    from flasksignals_django import current_app
+
+    current_app.before_request(before)
+    assert client.get("/t/page/django/").status_code == 200
+    check_page_events(server_span_events())
+    (span,) = EXPORTER.get_finished_spans()
+    stamps = [event.timestamp for event in span.events]
+    assert span.start_time <= stamps[0] and stamps == sorted(stamps)
+    assert stamps[-1] <= span.end_time
+
+
+def test_uninstrumented_requests_add_nothing(django_spans, client):
+    fsd_otel.uninstrument()
+    assert client.get("/t/page/django/").status_code == 200
+    assert server_span_events() == []
+
+
+async def test_events_on_djangos_server_span_under_asgi(django_spans, async_client):
+    from flasksignals_django import current_app
+
+    current_app.before_request(before)
+    assert (await async_client.get("/t/async-page/django/")).status_code == 200
+    check_page_events(server_span_events())
+
+
+@pytest.mark.parametrize("asgi", [False, True])
+async def test_error_answered_by_errorhandler_500(django_spans, asgi):
+    from django.test import AsyncClient, Client
+
+    from flasksignals_django import current_app
+
+    current_app.errorhandler(500)(handle_500)
+    if asgi:
+        response = await AsyncClient(raise_request_exception=False).get("/boom/")
+    else:
+        response = Client(raise_request_exception=False).get("/boom/")
+    assert response.status_code == 500
+    events = server_span_events()
+    named = dict(events)
+    assert [name for name, _ in events] == [
+        "appcontext_pushed",
+        "request_started",
+        "got_request_exception",
+        "errorhandler",
+        "request_finished",
+    ]
+    assert named["got_request_exception"]["exception.type"] == "ViewError"
+    assert named["errorhandler"]["flasksignals.kind"] == "hook"
+    assert named["errorhandler"]["flasksignals.function"] == (
+        "tests.test_contrib_opentelemetry.handle_500"
+    )
+    assert named["errorhandler"]["exception.type"] == "InternalServerError"
