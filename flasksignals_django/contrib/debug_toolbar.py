@@ -157,10 +157,11 @@ class FlaskSignalsPanel(Panel):
         stats = self._stats()
         if not stats.get("recorded"):
             return "Flask signals and hooks"
-        return (
+        title = (
             f"Flask signals and hooks: {stats['count']} events "
             f"in {stats['duration_ms']:.2f} ms"
         )
+        return title if stats.get("finished") else f"{title} before teardown"
 
     def generate_stats(self, request: HttpRequest, response: HttpResponseBase) -> None:
         timeline = _timeline_of(request)
