@@ -164,7 +164,7 @@ class FlaskSignalsPanel(Panel):
         return title if stats.get("finished") else f"{title} before teardown"
 
     def generate_stats(self, request: HttpRequest, response: HttpResponseBase) -> None:
-        timeline = _timeline_of(request)
+        timeline = tap.timeline_of(request)
         self._record({**timeline_stats(timeline), **inventory_stats()})
         if timeline is not None and not timeline.finished:
             _TAP.wait(timeline, self)
@@ -205,15 +205,3 @@ def _is_database_store(store: type) -> bool:
     from debug_toolbar.store import DatabaseStore
 
     return issubclass(store, DatabaseStore)
-
-
-def _timeline_of(request: HttpRequest) -> tap.Timeline | None:
-    # TEMPORARY until tap.timeline_of(request) lands: the current request context's.
-    finder = getattr(tap, "timeline_of", None)
-    if finder is not None:
-        found: tap.Timeline | None = finder(request)
-        return found
-    from flasksignals_django.globals import current_request_context
-
-    ctx = current_request_context()
-    return ctx.timeline if ctx is not None and ctx.request is request else None
