@@ -397,3 +397,31 @@ def test_panel_shows_a_hook_that_raised_and_the_handler_that_answered(client):
     ).json()["content"]
     assert "raised LookupError: no such thing" in content
     assert "answered" in content
+
+
+async def test_teardown_on_the_event_loop_saves_a_database_store_from_a_worker(
+    async_client,
+):
+    """The ORM refuses to run on the loop's thread: the teardown update goes to a worker."""
+    import asyncio
+
+    config = {
+        **TOOLBAR["DEBUG_TOOLBAR_CONFIG"],
+        "TOOLBAR_STORE_CLASS": "tests.toolbar_store.InMemoryDatabaseStore",
+    }
+    with override_settings(DEBUG_TOOLBAR_CONFIG=config):
+        from .toolbar_store import InMemoryDatabaseStore as store
+
+        store.reset()
+        response = await async_client.get("/tb/broken-stream/")
+        with pytest.raises(Exception, match="mid-stream"):
+            async for _ in response.streaming_content:
+                pass
+        # Teardown ran on the loop (the stream failed there); wait for the worker.
+        assert await asyncio.to_thread(store.teardown_saved.wait, 10)
+        (request_id,) = store.request_ids()
+        stats = store.panel(request_id, "FlaskSignalsPanel")
+        assert stats["finished"] is True
+        assert "request_tearing_down" in names(stats)
+        assert store.saved_on_loop[-1] is False
+        store.reset()

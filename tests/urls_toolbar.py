@@ -31,11 +31,20 @@ def stream(request):
     return StreamingHttpResponse(iter([b"<html><body>", b"one", b"</body></html>"]))
 
 
+async def broken_stream(request):
+    async def chunks():
+        yield b"<html><body>"
+        raise PageError("mid-stream")
+
+    return StreamingHttpResponse(chunks())
+
+
 urlpatterns = [
     path("__debug__/", include("debug_toolbar.urls")),
     path("tb/page/", page),
     path("tb/async/", async_page),
     path("tb/boom/", boom),
     path("tb/stream/", stream),
+    path("tb/broken-stream/", broken_stream),
     path("", include("tests.urls")),
 ]
