@@ -327,8 +327,8 @@ def test_panel_shows_an_error_answered_by_errorhandler():
 
 def test_panel_shows_streamed_chunks(client):
     response = client.get("/tb/stream/")
+    # The test Client closes the response (teardown) once its body was read.
     assert b"".join(response.streaming_content) == b"<html><body>one</body></html>"
-    response.close()
     stats = stored_stats("FlaskSignalsPanel")[1]
     assert names(stats).count("chunk") == 3
     assert stats["finished"] is True
@@ -425,3 +425,16 @@ async def test_teardown_on_the_event_loop_saves_a_database_store_from_a_worker(
         assert "request_tearing_down" in names(stats)
         assert store.saved_on_loop[-1] is False
         store.reset()
+
+
+def test_panels_waiting_for_teardown_are_bounded():
+    """Responses that are never closed must not keep panels alive forever."""
+    from flasksignals_django.contrib import debug_toolbar as panel_module
+
+    waiting = panel_module._TeardownTap()
+    timelines = [tap.Timeline("GET", "/") for _ in range(panel_module.WAITING_MAX + 5)]
+    for timeline in timelines:
+        waiting.wait(timeline, None)
+    assert len(waiting._waiting) == panel_module.WAITING_MAX
+    assert timelines[0].id not in waiting._waiting
+    assert timelines[-1].id in waiting._waiting
