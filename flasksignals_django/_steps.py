@@ -78,7 +78,7 @@ class Send(Step):
     there; otherwise the first error propagates.
     """
 
-    __slots__ = ("signal", "batch", "sender", "kwargs", "errors")
+    __slots__ = ("signal", "batch", "sender", "kwargs", "errors", "known_errors")
 
     def __init__(
         self,
