@@ -1,4 +1,4 @@
-"""System checks: middleware order, signaling backends, lost receivers, the debug toolbar.
+"""System checks: middleware order, signaling backends, and receivers that are lost at once.
 
 Every check is registered with the ``flasksignals`` tag, so
 ``manage.py check --tag flasksignals`` runs only these.
@@ -11,7 +11,7 @@ import weakref
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from blinker import NamedSignal, Signal
+from blinker import NamedSignal
 from django.apps import AppConfig
 from django.conf import settings
 from django.core.checks import CheckMessage, Error, register
@@ -21,6 +21,7 @@ from django.utils.module_loading import import_string
 
 from ._blinker import make_id, make_ref
 from .app import current_app
+from .contrib.toolbar_check import check_toolbar_extra_signals
 from .responses import describe
 from .signals import SIGNALS, before_render_template, message_flashed, template_rendered
 
@@ -314,28 +315,6 @@ def check_weak_receivers(
             id="flasksignals_django.W005",
         )
         for name, receiver in found
-    ]
-
-
-def check_toolbar_extra_signals(
-    app_configs: AppConfigs = None, **kwargs: Any
-) -> list[CheckMessage]:
-    """W006: a blinker signal in django-debug-toolbar's ``EXTRA_SIGNALS`` (breaks every page)."""
-    config = getattr(settings, "DEBUG_TOOLBAR_CONFIG", None) or {}
-    paths = [str(path) for path in config.get("EXTRA_SIGNALS", ())]
-    return [
-        CheckWarning(
-            f"DEBUG_TOOLBAR_CONFIG['EXTRA_SIGNALS'] lists {path}, a blinker signal: "
-            "the toolbar's Signals panel reads Django's receiver lists and fails on "
-            "every page that shows it.",
-            hint="Remove it from EXTRA_SIGNALS and add "
-            "'flasksignals_django.contrib.debug_toolbar.FlaskSignalsPanel' to "
-            "DEBUG_TOOLBAR_PANELS: it lists these signals' receivers and each "
-            "request's timeline.",
-            id="flasksignals_django.W006",
-        )
-        for path in paths
-        if isinstance(_load(path), Signal)
     ]
 
 

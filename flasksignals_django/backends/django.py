@@ -13,6 +13,8 @@ from django.template import TemplateDoesNotExist
 from django.template.backends import django as django_backend
 from django.template.context import Context, RequestContext, make_context
 
+from flasksignals_django import _django
+
 from . import _render
 
 if TYPE_CHECKING:
@@ -78,11 +80,8 @@ class Template(django_backend.Template, _render.NamedTemplate):
 
 def _layers(ctx: RequestContext) -> tuple[dict[str, Any], dict[str, Any]]:
     """The processors' layer and the caller's layer (the top one) of a bound context."""
-    # ``_processors_index`` is where RequestContext.bind_template puts the
-    # processors' output (Django's own code and django-debug-toolbar use it).
-    processors: dict[str, Any] = ctx.dicts[ctx._processors_index]  # type: ignore[attr-defined]
     caller: dict[str, Any] = ctx.dicts[-1]
-    return processors, caller
+    return _django.processors_layer(ctx), caller
 
 
 class DjangoTemplates(django_backend.DjangoTemplates):
