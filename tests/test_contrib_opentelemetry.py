@@ -240,3 +240,33 @@ async def test_error_answered_by_errorhandler_500(django_spans, asgi):
         "tests.test_contrib_opentelemetry.handle_500"
     )
     assert named["errorhandler"]["exception.type"] == "InternalServerError"
+
+
+def test_attributes_from_summaries_when_the_values_are_gone():
+    """Events kept after the taps were told hold summaries only."""
+    event = tap.Event(
+        "signal",
+        "template_rendered",
+        0.0,
+        0.0,
+        args={"template": "page.html", "exc": "KeyError: 'k'"},
+    )
+    assert fsd_otel.attributes(event) == {
+        "flasksignals.kind": "signal",
+        "flasksignals.duration_ms": 0.0,
+        "flasksignals.template": "page.html",
+        "exception.type": "KeyError",
+    }
+    quiet = tap.Event("signal", "request_tearing_down", 0.0, 0.0, args={"exc": "None"})
+    assert "exception.type" not in fsd_otel.attributes(quiet)
+
+
+def test_a_template_from_a_string_has_no_template_attribute():
+    timeline = tap.Timeline("GET", "/")
+    template = engines["django"].from_string("x").template
+    with TRACER.start_as_current_span("request"):
+        timeline.add(
+            "signal", "template_rendered", timeline.now(), args={"template": template}
+        )
+    (event,) = span_events()
+    assert "flasksignals.template" not in event[1]

@@ -56,20 +56,32 @@ def attributes(event: tap.Event) -> dict[str, AttributeValue]:
     }
     if event.kind == "hook" and event.functions:
         attrs["flasksignals.function"] = event.functions[0]
-    if event.name in TEMPLATE_SIGNALS and "template" in event.args:
-        attrs["flasksignals.template"] = event.args["template"]
+    template = _template_name(event) if event.name in TEMPLATE_SIGNALS else None
+    if template:
+        attrs["flasksignals.template"] = template
     exception_type = _exception_type(event)
     if exception_type:
         attrs["exception.type"] = exception_type
     return attrs
 
 
+def _template_name(event: tap.Event) -> str | None:
+    if "template" in event.values:  # a template made from a string has no name
+        name = getattr(event.values["template"], "name", None)
+        return name if isinstance(name, str) else None
+    return event.args.get("template")
+
+
 def _exception_type(event: tap.Event) -> str | None:
-    # The tap summarises an exception as "Type: message" (and ``None`` as "None").
+    # The tap gives the raised error as "Type: message"; the arguments' own
+    # values are there while taps are told (summaries otherwise).
     if event.error:
         return event.error.partition(":")[0]
     for name in EXCEPTION_ARGS:
-        summary = event.args.get(name)
+        value = event.values.get(name)
+        if isinstance(value, BaseException):
+            return type(value).__name__
+        summary = event.args.get(name) if name not in event.values else None
         if summary and summary != "None" and ":" in summary:
             return summary.partition(":")[0]
     return None
