@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from contextlib import contextmanager
 
 import pytest
 
@@ -98,16 +99,28 @@ def normalized(stats):
     return re.sub(r"[A-Za-z0-9]{64}", "<csrf token>", text)
 
 
-def templates_panel(client, url, templates, receivers):
-    with override_settings(TEMPLATES=templates):
-        if receivers:
+MODES = ["no receivers", "receivers", "our panel"]
+"""Ours renders as Django does with nobody listening, and through the signals
+with receivers or with FlaskSignalsPanel's tap attached."""
+
+
+@contextmanager
+def mode_on(mode):
+    from flasksignals_django.contrib import debug_toolbar as panel_module
+
+    if mode == "our panel":
+        yield
+        return
+    without_ours = [p for p in TOOLBAR["DEBUG_TOOLBAR_PANELS"] if p != PANEL]
+    with override_settings(DEBUG_TOOLBAR_PANELS=without_ours):
+        tap.detach(panel_module._TAP)
+        if mode == "receivers":
             with captured_templates() as rendered:
-                response = client.get(url)
+                yield
             assert rendered
         else:
-            response = client.get(url)
-    assert response.status_code == 200
-    return stored_stats("TemplatesPanel")[1]
+            yield
+            assert not tap.is_attached()
 
 
 PAGES = [
@@ -119,11 +132,15 @@ PAGES = [
 ]
 
 
-@pytest.mark.parametrize("receivers", [False, True])
+@pytest.mark.parametrize("mode", MODES)
 @pytest.mark.parametrize("url", PAGES)
-def test_templates_panel_same_as_with_djangos_backends(client, url, receivers):
-    djangos = templates_panel(client, url, DJANGOS, receivers=False)
-    ours = templates_panel(client, url, OURS, receivers)
+def test_templates_panel_same_as_with_djangos_backends(client, url, mode):
+    with override_settings(TEMPLATES=DJANGOS):
+        assert client.get(url).status_code == 200
+    djangos = stored_stats("TemplatesPanel")[1]
+    with override_settings(TEMPLATES=OURS), mode_on(mode):
+        assert client.get(url).status_code == 200
+    ours = stored_stats("TemplatesPanel")[1]
     assert djangos["templates"]
     assert normalized(ours) == normalized(djangos)
     if "django" in url:
@@ -132,22 +149,15 @@ def test_templates_panel_same_as_with_djangos_backends(client, url, receivers):
         assert "Example" in processors["tests.views_templates.site_processor"]
 
 
-@pytest.mark.parametrize("receivers", [False, True])
+@pytest.mark.parametrize("mode", MODES)
 @pytest.mark.parametrize("url", ["/t/async-page/django/", "/t/async-response/jinja2/"])
-async def test_templates_panel_same_under_asgi(async_client, url, receivers):
-    async def panel(templates, with_receivers):
-        with override_settings(TEMPLATES=templates):
-            if with_receivers:
-                with captured_templates() as rendered:
-                    response = await async_client.get(url)
-                assert rendered
-            else:
-                response = await async_client.get(url)
-        assert response.status_code == 200
-        return stored_stats("TemplatesPanel")[1]
-
-    djangos = await panel(DJANGOS, False)
-    ours = await panel(OURS, receivers)
+async def test_templates_panel_same_under_asgi(async_client, url, mode):
+    with override_settings(TEMPLATES=DJANGOS):
+        assert (await async_client.get(url)).status_code == 200
+    djangos = stored_stats("TemplatesPanel")[1]
+    with override_settings(TEMPLATES=OURS), mode_on(mode):
+        assert (await async_client.get(url)).status_code == 200
+    ours = stored_stats("TemplatesPanel")[1]
     assert djangos["templates"]
     assert normalized(ours) == normalized(djangos)
 
