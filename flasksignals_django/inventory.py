@@ -9,12 +9,10 @@ import weakref
 from collections.abc import Callable
 from typing import Any, NamedTuple
 
-from blinker import NamedSignal
-
 from ._blinker import sender_labels
 from .app import App, ErrorHandlerKey, current_app
 from .responses import describe
-from .signals import SIGNALS
+from .signals import SIGNALS, OrderedSignal
 
 
 class ReceiverInfo(NamedTuple):
@@ -43,7 +41,7 @@ class Registry(NamedTuple):
         return f"{self.name} ({self.order})" if self.order else self.name
 
 
-def receiver_infos(signal: NamedSignal) -> list[ReceiverInfo]:
+def receiver_infos(signal: OrderedSignal) -> list[ReceiverInfo]:
     """The receivers of ``signal`` in connection order, with their sender filters."""
     infos = []
     for receiver_id, value in list(signal.receivers.items()):
@@ -53,7 +51,7 @@ def receiver_infos(signal: NamedSignal) -> list[ReceiverInfo]:
     return infos
 
 
-def signal_receivers() -> list[tuple[NamedSignal, list[ReceiverInfo]]]:
+def signal_receivers() -> list[tuple[OrderedSignal, list[ReceiverInfo]]]:
     """Every signal of the namespace, in request order, with its receivers."""
     return [(signal, receiver_infos(signal)) for signal in SIGNALS]
 

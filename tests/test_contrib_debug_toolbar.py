@@ -286,7 +286,7 @@ def test_panel_lists_receivers_and_hook_registries(client, hooks):
     finally:
         request_started.disconnect(on_started)
     stats = stored_stats("FlaskSignalsPanel")[1]
-    started = next(s for s in stats["signals"] if s["name"] == "request-started")
+    started = next(s for s in stats["signals"] if s["name"] == "request_started")
     assert started["receivers"] == [
         {
             "name": "tests.test_contrib_debug_toolbar.on_started",

@@ -87,7 +87,7 @@ def inventory_stats() -> dict[str, Any]:
     return {
         "signals": [
             {
-                "name": signal.name,
+                "name": signal.python_name,
                 "receivers": [
                     {
                         "name": info.name,

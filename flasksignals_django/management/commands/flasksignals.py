@@ -29,7 +29,7 @@ class Command(BaseCommand):
         _ = get_resolver().url_patterns
         self._heading("Signals (receivers in the order they are called)")
         for signal, infos in signal_receivers():
-            self.stdout.write(signal.name)
+            self.stdout.write(signal.python_name)
             if not infos:
                 self.stdout.write("  (no receivers)")
             for info in infos:
