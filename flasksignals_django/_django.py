@@ -14,6 +14,7 @@ from django.core.handlers.exception import (
     response_for_exception,
 )
 from django.http import HttpRequest, HttpResponseBase
+from django.template.context import RequestContext
 from django.urls import get_resolver, get_urlconf
 
 __all__ = [
@@ -21,6 +22,7 @@ __all__ = [
     "detach_stream_close",
     "error_response",
     "mark_logged",
+    "processors_layer",
     "uncaught_error_response",
 ]
 
@@ -63,3 +65,13 @@ def uncaught_error_response(
     """Django's 500 response for ``exc`` (technical page under ``DEBUG``), with no signal or log."""
     resolver: Any = get_resolver(get_urlconf())
     return handle_uncaught_exception(request, resolver, sys.exc_info())  # type: ignore[arg-type]
+
+
+def processors_layer(context: RequestContext) -> dict[str, Any]:
+    """The layer where ``RequestContext.bind_template`` puts the processors' output.
+
+    Django's own ``bind_template`` and django-debug-toolbar's replacement both
+    write it at ``_processors_index``.
+    """
+    layer: dict[str, Any] = context.dicts[context._processors_index]  # type: ignore[attr-defined]
+    return layer

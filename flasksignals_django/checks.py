@@ -19,6 +19,7 @@ from ._weak_receivers import check_weak_receivers, import_urlconf
 from ._weak_receivers import forget_receivers as forget_receivers  # for tests
 from ._weak_receivers import remembered_receivers as remembered_receivers
 from .app import current_app
+from .contrib.toolbar_check import check_toolbar_extra_signals
 from .signals import (
     before_render_template,
     message_flashed,
@@ -36,6 +37,10 @@ HOOKS_COME_AFTER = (
     SESSION_MIDDLEWARE,
     AUTH_MIDDLEWARE,
     MESSAGE_MIDDLEWARE,
+)
+# May sit above ours (DjangoInstrumentor puts it first; its span covers request_started).
+TRACING_MIDDLEWARE = (
+    "opentelemetry.instrumentation.django.middleware.otel_middleware._DjangoMiddleware",
 )
 BACKENDS_PACKAGE = "flasksignals_django.backends."
 STORAGE_PACKAGE = "flasksignals_django.messages."
@@ -82,7 +87,8 @@ def check_signals_middleware(
     app_configs: AppConfigs = None, **kwargs: Any
 ) -> list[CheckMessage]:
     """E001: ``SignalsMiddleware`` missing; W001: not the first entry of ``MIDDLEWARE``."""
-    index = _index(_middleware(), SIGNALS_MIDDLEWARE)
+    middleware = _middleware()
+    index = _index(middleware, SIGNALS_MIDDLEWARE)
     if index is None:
         return [
             Error(
@@ -92,7 +98,7 @@ def check_signals_middleware(
                 id="flasksignals_django.E001",
             )
         ]
-    if index != 0:
+    if any(m[0] not in TRACING_MIDDLEWARE for m in middleware[:index]):
         return [
             CheckWarning(
                 f"{SIGNALS_MIDDLEWARE} is entry {index} of MIDDLEWARE, not the first: "
@@ -156,7 +162,8 @@ def check_async_middleware(
 ) -> list[CheckMessage]:
     """W004: a middleware below ``SignalsMiddleware`` that is not async capable."""
     paths = list(settings.MIDDLEWARE)
-    index = _index(_middleware(), SIGNALS_MIDDLEWARE)
+    middleware = _middleware()
+    index = _index(middleware, SIGNALS_MIDDLEWARE)
     if index is None:
         return []
     messages: list[CheckMessage] = []
@@ -248,5 +255,6 @@ for _check in (
     check_template_backends,
     check_message_storage,
     check_weak_receivers,
+    check_toolbar_extra_signals,
 ):
     register(_check, TAG)

@@ -378,3 +378,25 @@ def test_recording_keeps_no_receiver_alive():
     assert not request_started.receivers
     assert ref() is None
     assert check_ids() == ["W005"]
+
+
+def test_toolbar_extra_signals_with_a_blinker_signal_warns():
+    config = {
+        "EXTRA_SIGNALS": [
+            "django.db.models.signals.post_save",
+            "flasksignals_django.signals.request_started",
+            "tests.no_such_module.signal",
+        ]
+    }
+    messages = run(DEBUG_TOOLBAR_CONFIG=config)
+    assert [m.id for m in messages] == ["flasksignals_django.W006"]
+    assert "flasksignals_django.signals.request_started" in messages[0].msg
+    assert "FlaskSignalsPanel" in messages[0].hint
+    assert check_ids(DEBUG_TOOLBAR_CONFIG={"EXTRA_SIGNALS": []}) == []
+    assert check_ids(DEBUG_TOOLBAR_CONFIG={}) == []
+
+
+def test_opentelemetry_middleware_above_signals_middleware_is_fine():
+    otel = checks.TRACING_MIDDLEWARE[0]
+    assert check_ids(MIDDLEWARE=[otel, *GOOD_MIDDLEWARE]) == []
+    assert check_ids(MIDDLEWARE=[SESSION_MW, otel, SIGNALS_MW]) == ["W001"]

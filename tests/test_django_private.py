@@ -84,3 +84,23 @@ def test_handle_uncaught_exception_sends_nothing():
 )
 def test_internal_functions_exist(name):
     assert callable(getattr(exception, name))
+
+
+def test_bind_template_puts_the_processors_output_at_processors_index(rf):
+    from django.template import engines
+    from django.template.context import RequestContext
+
+    template = engines["django"].from_string("x").template
+    context = RequestContext(rf.get("/"), {"mine": 1})
+    with context.bind_template(template):
+        layer = _django.processors_layer(context)
+        assert "request" in layer and "csrf_token" in layer
+        assert "mine" not in layer
+    assert _django.processors_layer(context) == {}
+
+
+def test_djangos_jinja2_render_draws_through_self_template():
+    """Our Jinja2 backend wraps ``self.template`` to send the signals around the draw."""
+    from django.template.backends.jinja2 import Template
+
+    assert "self.template.render(context)" in inspect.getsource(Template.render)

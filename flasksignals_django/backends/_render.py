@@ -22,6 +22,10 @@ class NamedTemplate:
         name: str | None = self.template.name
         return name
 
+    @name.setter
+    def name(self, value: str | None) -> None:
+        """Ignored: the name is always the engine template's (django-debug-toolbar assigns it)."""
+
 
 def signals_wanted() -> bool:
     """True if a render has anyone to tell; otherwise the backend renders as Django does."""

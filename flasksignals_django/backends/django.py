@@ -7,43 +7,30 @@ Use it in ``TEMPLATES`` in place of ``django.template.backends.django.DjangoTemp
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
-import django
 from django.template import TemplateDoesNotExist
 from django.template.backends import django as django_backend
-from django.template.context import Context, RequestContext
+from django.template.context import Context, RequestContext, make_context
+
+from flasksignals_django import _django
 
 from . import _render
 
-# Django 5.0 names a context processor that returns no dict; 4.2 lets the
-# TypeError of dict.update() through.
-NAMES_BAD_PROCESSORS = django.VERSION >= (5, 0)
-
 if TYPE_CHECKING:
     from django.http import HttpRequest
-    from django.template.base import Template as EngineTemplate
 
-
-class _PreparedRequestContext(RequestContext):
-    """A ``RequestContext`` whose processors already ran (their output is in its dict).
-
-    Django binds only a context that is not bound yet, so no check is needed here.
-    """
-
-    @contextmanager
-    def bind_template(self, template: EngineTemplate) -> Iterator[None]:
-        self.template = template
-        try:
-            yield
-        finally:
-            self.template = None
+_MISSING = object()
 
 
 class Template(django_backend.Template, _render.NamedTemplate):
-    """Django's backend template; ``render`` sends the template signals."""
+    """Django's backend template; ``render`` sends the template signals.
+
+    With a request, the context is built and bound exactly as Django builds it
+    (``RequestContext.bind_template`` runs the context processors once, so
+    tools that instrument it, such as django-debug-toolbar, see them); the
+    signals then get one plain dict of what the template sees.
+    """
 
     def render(
         self, context: dict[str, Any] | None = None, request: HttpRequest | None = None
@@ -55,43 +42,47 @@ class Template(django_backend.Template, _render.NamedTemplate):
             raise TypeError(
                 f"context must be a dict rather than {context.__class__.__name__}."
             )
-        flat = self._flatten(context, request)
-        return _render.render(self.template, flat, lambda: self._draw(flat, request))
-
-    def _flatten(
-        self, context: dict[str, Any] | None, request: HttpRequest | None
-    ) -> dict[str, Any]:
-        """What the template sees: processors' output, then the caller's values on top."""
-        flat: dict[str, Any] = {}
-        if request is not None:
-            for processor in self.backend.engine.template_context_processors:
-                output = processor(request)
-                try:
-                    flat.update(output)
-                except TypeError as exc:
-                    if not NAMES_BAD_PROCESSORS:
-                        raise
-                    raise TypeError(
-                        f"Context processor {processor.__qualname__} didn't return a "
-                        "dictionary."
-                    ) from exc
-        if context:
-            flat.update(context)
-        return flat
-
-    def _draw(self, flat: dict[str, Any], request: HttpRequest | None) -> str:
         autoescape = self.backend.engine.autoescape
-        ctx: Context
-        if request is None:
-            ctx = Context(flat, autoescape=autoescape)
-            # Values the template sets ({% url ... as x %}) go here, not into ``flat``.
-            ctx.update({})
-        else:
-            ctx = _PreparedRequestContext(request, flat, autoescape=autoescape)
         try:
-            return self.template.render(ctx)
+            if request is None:
+                flat = dict(context or {})
+                # A copy, so values the template sets ({% url ... as x %}) stay out of ``flat``.
+                return _render.render(
+                    self.template,
+                    flat,
+                    lambda: self.template.render(
+                        Context(dict(flat), autoescape=autoescape)
+                    ),
+                )
+            ctx = make_context(context, request, autoescape=autoescape)
+            assert isinstance(ctx, RequestContext)
+            with ctx.bind_template(self.template):
+                ctx.template_name = self.template.name  # as Template.render does
+                processors, caller = _layers(ctx)
+                flat = {**processors, **caller}
+                return _render.render(
+                    self.template, flat, lambda: self._draw_bound(ctx, flat)
+                )
         except TemplateDoesNotExist as exc:
             django_backend.reraise(exc, self.backend)
+
+    def _draw_bound(self, ctx: RequestContext, flat: dict[str, Any]) -> str:
+        """Render ``ctx`` with what ``flat`` holds now (receivers may have changed it)."""
+        processors, caller = _layers(ctx)
+        for layer in (processors, caller):
+            for key in [key for key in layer if key not in flat]:
+                del layer[key]
+        for key, value in flat.items():
+            if key in caller or processors.get(key, _MISSING) is not value:
+                caller[key] = value
+        # ``ctx.template`` is set, so the engine template renders without rebinding.
+        return self.template.render(ctx)
+
+
+def _layers(ctx: RequestContext) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The processors' layer and the caller's layer (the top one) of a bound context."""
+    caller: dict[str, Any] = ctx.dicts[-1]
+    return _django.processors_layer(ctx), caller
 
 
 class DjangoTemplates(django_backend.DjangoTemplates):

@@ -9,11 +9,10 @@ and import send nothing.
 
 from __future__ import annotations
 
+import copy
 from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ImproperlyConfigured
-from django.template import TemplateSyntaxError
-from django.template.backends.utils import csrf_input_lazy, csrf_token_lazy
 
 from . import _render
 
@@ -38,7 +37,12 @@ if TYPE_CHECKING:
 
 
 class Template(jinja2_backend.Template, _render.NamedTemplate):
-    """Django's Jinja2 backend template; ``render`` sends the template signals."""
+    """Django's Jinja2 backend template; ``render`` sends the template signals.
+
+    Rendering goes through Django's own ``render`` (so tools that instrument
+    it, such as django-debug-toolbar, see it), with the engine template's draw
+    wrapped to send the signals with the dict it renders.
+    """
 
     def render(
         self, context: dict[str, Any] | None = None, request: HttpRequest | None = None
@@ -49,23 +53,29 @@ class Template(jinja2_backend.Template, _render.NamedTemplate):
             if request is not None and context is not None:
                 context = dict(context)
             return super().render(context, request)
-        values: dict[str, Any] = {} if context is None else dict(context)
-        if request is not None:
-            # Django's Jinja2 precedence: these beat the caller's values.
-            values["request"] = request
-            values["csrf_input"] = csrf_input_lazy(request)
-            values["csrf_token"] = csrf_token_lazy(request)
-            for processor in self.backend.template_context_processors:
-                values.update(processor(request))
-        return _render.render(self.template, values, lambda: self._draw(values))
+        signalling = copy.copy(self)
+        signalling.template = _SignallingDraw(self.template)  # type: ignore[assignment]
+        return super(Template, signalling).render(
+            {} if context is None else dict(context), request
+        )
 
-    def _draw(self, values: dict[str, Any]) -> str:
-        try:
-            return self.template.render(values)
-        except jinja2.TemplateSyntaxError as exc:
-            new = TemplateSyntaxError(exc.args)
-            new.template_debug = jinja2_backend.get_exception_info(exc)  # type: ignore[attr-defined,arg-type]
-            raise new from exc
+
+class _SignallingDraw:
+    """Stands in for the engine template inside Django's ``render``."""
+
+    def __init__(self, template: jinja2.Template) -> None:
+        self.template = template
+
+    @property
+    def name(self) -> str | None:
+        return self.template.name
+
+    def render(self, values: dict[str, Any]) -> str:
+        # ``values`` holds the caller's values, then Django's request values and
+        # the processors' output, which win (Django's Jinja2 precedence).
+        return _render.render(
+            self.template, values, lambda: self.template.render(values)
+        )
 
 
 class Jinja2(jinja2_backend.Jinja2):

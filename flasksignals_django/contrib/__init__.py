@@ -1,0 +1,1 @@
+"""Integrations with other tools, each behind an extra: ``[toolbar]``, ``[otel]``."""
