@@ -3,16 +3,13 @@
 from __future__ import annotations
 
 from .app import App, current_app
-from .ctx import (
+from .errors import InternalServerError
+from .globals import g, has_app_context, has_request_context, request
+from .helpers import (
     after_this_request,
     copy_current_request_context,
-    g,
-    has_app_context,
-    has_request_context,
-    request,
     stream_with_context,
 )
-from .errors import InternalServerError
 from .messages.api import flash
 from .signals import (
     appcontext_popped,

@@ -6,16 +6,14 @@ import logging
 import threading
 import warnings
 from collections.abc import Callable, Iterator, Mapping
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any, TypeVar
 
 from django.conf import settings
 
 from .conf import conf
+from .ctx import AppContext
 from .errors import HANDLED_CODES, InternalServerError, http_code
 from .responses import describe as _describe
-
-if TYPE_CHECKING:
-    from .ctx import AppContext
 
 F = TypeVar("F", bound=Callable[..., Any])
 ErrorHandlerKey = int | type[BaseException]
@@ -70,7 +68,6 @@ class App:
         self.error_handlers: dict[ErrorHandlerKey, Callable[[Any], Any]] = {}
         self._got_first_request = False
         self._first_request_lock = threading.Lock()
-        self._first_request_error: BaseException | None = None
 
     def __repr__(self) -> str:
         return f"<App {self.name!r}>"
@@ -87,6 +84,32 @@ class App:
     @property
     def logger(self) -> logging.Logger:
         return logging.getLogger(self.name)
+
+    # -- the first-request gate ------------------------------------------
+
+    @property
+    def got_first_request(self) -> bool:
+        """True once this process started handling its first request."""
+        return self._got_first_request
+
+    def run_before_first_request(self, call: Callable[..., Any]) -> None:
+        """Run the before_first_request functions once per process, as ``call("before_first_request", f)``.
+
+        Requests that arrive meanwhile wait. A function that raises ends the
+        run: the gate stays passed and nothing is retried.
+        """
+        with self._first_request_lock:
+            if self._got_first_request:
+                return
+            try:
+                for func in list(self.before_first_request_funcs):
+                    call("before_first_request", func)
+            finally:
+                self._got_first_request = True
+
+    def reset_first_request(self, got_first_request: bool = False) -> None:
+        """Set whether the process served its first request (for tests)."""
+        self._got_first_request = got_first_request
 
     # -- hook decorators -------------------------------------------------
 
@@ -160,8 +183,6 @@ class App:
 
     def app_context(self) -> AppContext:
         """A new app context, for code outside requests (``with`` or ``async with``)."""
-        from .ctx import AppContext
-
         return AppContext(self)
 
 

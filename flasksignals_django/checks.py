@@ -12,7 +12,6 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from blinker import NamedSignal
-from blinker._utilities import make_id, make_ref
 from django.apps import AppConfig
 from django.conf import settings
 from django.core.checks import CheckMessage, Error, register
@@ -20,6 +19,7 @@ from django.core.checks import Warning as CheckWarning
 from django.urls import get_resolver
 from django.utils.module_loading import import_string
 
+from ._blinker import make_id, make_ref
 from .app import current_app
 from .responses import describe
 from .signals import SIGNALS, before_render_template, message_flashed, template_rendered

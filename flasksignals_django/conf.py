@@ -23,5 +23,18 @@ class Settings:
         module = os.environ.get("DJANGO_SETTINGS_MODULE", "")
         return module.partition(".")[0] or "django"
 
+    @property
+    def PROPAGATE_EXCEPTIONS(self) -> bool:
+        """``FLASKSIGNALS_PROPAGATE_EXCEPTIONS``, Flask's ``PROPAGATE_EXCEPTIONS``.
+
+        While true, an unhandled exception skips ``errorhandler(500)`` and Django
+        answers it (its technical 500 page under ``DEBUG``). ``None``, the
+        default, follows ``settings.DEBUG``.
+        """
+        configured = getattr(settings, "FLASKSIGNALS_PROPAGATE_EXCEPTIONS", None)
+        if configured is None:
+            return bool(settings.DEBUG)
+        return bool(configured)
+
 
 conf = Settings()

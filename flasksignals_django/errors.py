@@ -26,7 +26,9 @@ class InternalServerError(Exception):
 
 
 def http_code(exc: BaseException) -> int | None:
-    """The status code Django answers ``exc`` with, for the exceptions it maps to 4xx."""
+    """The HTTP status ``exc`` stands for: Django's 4xx exceptions, and ``abort(500)``."""
+    if isinstance(exc, InternalServerError):
+        return 500
     if isinstance(exc, Http404):
         return 404
     if isinstance(exc, PermissionDenied):

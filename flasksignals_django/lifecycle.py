@@ -1,62 +1,107 @@
-"""The order of one request, written once for both middleware modes.
+"""The order of one request, teardown included, written once.
 
-``request_flow`` is what ``SignalsMiddleware`` does, ``hooks_flow`` what
-``HooksMiddleware`` does; see DESIGN's "Order of one request". Both are
-generators of :mod:`~flasksignals_django.flow` steps, driven by ``run_sync``
-under WSGI and ``run_async`` under ASGI.
+Each phase is a generator of :mod:`~flasksignals_django._steps` steps, run by
+``run_sync`` under WSGI and ``run_async`` under ASGI, so the order is the same
+on every path. See DESIGN's "Order of one request":
+
+- :func:`start_request`: what ``SignalsMiddleware`` does around the chain;
+- :func:`run_hooks`: what ``HooksMiddleware`` does around the view;
+- :func:`teardown_request`: what the response's closer does after the body;
+- :func:`push_app_context` / :func:`pop_app_context`: ``app_context()``.
+
+The ``*_is_quiet`` functions beside them decide when a phase would call
+nothing, so the middleware can skip building it (the fast path).
+Errors go through :mod:`~flasksignals_django.error_flow`.
 """
 
 from __future__ import annotations
 
-import logging
-import sys
-from collections.abc import AsyncIterator, Callable, Iterator
-from typing import Any
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
-from asgiref.sync import sync_to_async
-from django.http import FileResponse, HttpRequest, HttpResponseBase
-from django.urls import Resolver404, resolve
+from django.core.exceptions import ImproperlyConfigured
+from django.http import HttpResponseBase
+from django.urls import resolve
 
-from .app import App
-from .ctx import RequestContext, _cv_ctx, current_request_context
-from .dispatch import call_sync, logger, receivers
-from .errors import InternalServerError, http_code
-from .flow import Blocking, Call, Flow, Next, Send, run_sync
-from .responses import describe, make_response, needs_render
+from . import tap
+from ._closing import arrange_teardown
+from ._sending import logger
+from ._steps import Blocking, Call, Flow, Next, mark_answered, signal_step
+from .error_flow import finish_value, handle_exception, wants_early_resolve
+from .globals import reset_current, set_current
+from .responses import describe
 from .signals import (
+    appcontext_popped,
     appcontext_pushed,
-    got_request_exception,
+    appcontext_tearing_down,
     request_finished,
     request_started,
+    request_tearing_down,
 )
 
-django_request_logger = logging.getLogger("django.request")
+if TYPE_CHECKING:
+    from .app import App
+    from .ctx import AppContext, RequestContext, _Context
+
+MISSING_HOOKS_MIDDLEWARE = (
+    "before_request, after_request or error handler functions are registered, but "
+    "flasksignals_django.middleware.HooksMiddleware is not in MIDDLEWARE, so they "
+    "would be skipped. Add it after SessionMiddleware, AuthenticationMiddleware and "
+    "MessageMiddleware (check flasksignals_django.E002)."
+)
 
 
-# -- SignalsMiddleware ---------------------------------------------------------------
+# -- SignalsMiddleware -------------------------------------------------------------
 
 
-def request_flow(
+def needs_hooks_middleware(app: App) -> bool:
+    return bool(
+        app.before_request_funcs or app.after_request_funcs or app.error_handlers
+    )
+
+
+def start_is_quiet(ctx: RequestContext) -> bool:
+    """True when :func:`start_request` would only call the next layer."""
+    app = ctx.app
+    return (
+        app.got_first_request
+        and ctx.timeline is None
+        and not (
+            appcontext_pushed.receivers
+            or request_started.receivers
+            or request_finished.receivers
+        )
+        and (ctx.hooks_installed or not needs_hooks_middleware(app))
+    )
+
+
+def start_request(
     ctx: RequestContext, get_response: Callable[[Any], Any]
 ) -> Flow[HttpResponseBase]:
     """From ``appcontext_pushed`` to ``request_finished``; teardown is left to the closer."""
     app = ctx.app
     response: HttpResponseBase | None = None
     try:
+        if not ctx.hooks_installed and needs_hooks_middleware(app):
+            raise ImproperlyConfigured(MISSING_HOOKS_MIDDLEWARE)  # fail closed
         try:
-            batch = receivers(appcontext_pushed)
-            if batch:
+            step = signal_step(appcontext_pushed, ctx, {})
+            if step is not None:
                 # As in Flask, the app context is pushed before the request's.
-                token = _cv_ctx.set(ctx.app_only())
+                token = set_current(ctx.app_only())
                 try:
-                    yield Send(batch, {})
+                    yield step
                 finally:
-                    _cv_ctx.reset(token)
-            if not app._got_first_request:
-                yield Blocking(run_before_first_request, app)
-            batch = receivers(request_started)
-            if batch:
-                yield Send(batch, {})
+                    reset_current(token)
+            if not app.got_first_request:
+                yield Blocking(
+                    app.run_before_first_request,
+                    _hook_caller(ctx),
+                    thread_sensitive=True,
+                )
+            step = signal_step(request_started, ctx, {})
+            if step is not None:
+                yield step
         except Exception as exc:
             if ctx.hooks_installed:
                 # HooksMiddleware raises it where the view would run, so that
@@ -70,112 +115,54 @@ def request_flow(
                 # A middleware above HooksMiddleware answered before the hooks ran.
                 pending, ctx.pending_exc = ctx.pending_exc, None
                 response = yield from handle_exception(ctx, pending)
-        batch = receivers(request_finished)
-        if batch:
+        step = signal_step(request_finished, ctx, {"response": response})
+        if step is not None:
             try:
-                yield Send(batch, {"response": response})
+                yield step
             except Exception as exc:
                 response = yield from handle_exception(ctx, exc)
     except BaseException as exc:
-        yield Blocking(abort, ctx, exc, thread_sensitive=True)
+        # Django turns every Exception into a response, so this is
+        # DEBUG_PROPAGATE_EXCEPTIONS, a cancelled task or KeyboardInterrupt:
+        # no response will ever be closed, so tear down now.
+        if ctx.exc is None:
+            ctx.exc = exc
+        yield Blocking(ctx.teardown, exc, thread_sensitive=True)
         raise
+    if ctx.timeline is not None:
+        ctx.timeline.status_code = response.status_code
     return arrange_teardown(ctx, response)
 
 
-def quiet_start(ctx: RequestContext) -> bool:
-    """True when ``request_flow`` would only call the next layer: the fast path."""
-    return ctx.app._got_first_request and not (
-        appcontext_pushed.receivers
-        or request_started.receivers
-        or request_finished.receivers
+def _hook_caller(ctx: _Context) -> Callable[[str, Callable[..., Any]], Any]:
+    """Calls one hook function from sync code, recorded on the context's timeline."""
+
+    def call(hook: str, fn: Callable[..., Any], *args: Any) -> Any:
+        return Call(hook, fn, *args, timeline=ctx.timeline).run()
+
+    return call
+
+
+# -- HooksMiddleware ---------------------------------------------------------------
+
+
+def hooks_are_quiet(ctx: RequestContext) -> bool:
+    """True when :func:`run_hooks` would call the next layer first thing."""
+    app = ctx.app
+    return (
+        ctx.pending_exc is None
+        and ctx.timeline is None
+        and not app.before_request_funcs
+        and not app.error_handlers
     )
 
 
-def abort(ctx: RequestContext, exc: BaseException) -> None:
-    """Tear down at once for an exception that escapes the middleware.
-
-    Django converts every Exception to a response, so this is
-    DEBUG_PROPAGATE_EXCEPTIONS, a cancelled task or KeyboardInterrupt: no
-    response will ever be closed.
-    """
-    if ctx.exc is None:
-        ctx.exc = exc
-    ctx.teardown(exc)
+def after_view_is_quiet(ctx: RequestContext) -> bool:
+    """True when no after_this_request or after_request function waits."""
+    return ctx.after_this_request_funcs is None and not ctx.app.after_request_funcs
 
 
-def run_before_first_request(app: App) -> None:
-    """Run the before_first_request functions once per process; others wait meanwhile."""
-    with app._first_request_lock:
-        if app._got_first_request:
-            return
-        try:
-            for func in list(app.before_first_request_funcs):
-                call_sync(func)
-        finally:
-            app._got_first_request = True
-
-
-def arrange_teardown(
-    ctx: RequestContext, response: HttpResponseBase
-) -> HttpResponseBase:
-    """Tear down when Django closes the response; streams keep their contexts."""
-    if response.streaming and not isinstance(response, FileResponse):
-        content = response.streaming_content  # type: ignore[attr-defined]
-        if response.is_async:  # type: ignore[attr-defined]
-            ctx.open_stream = True
-            response.streaming_content = _async_stream(ctx, content)  # type: ignore[attr-defined]
-        else:
-            response.streaming_content = _sync_stream(ctx, content)  # type: ignore[attr-defined]
-    response._resource_closers.append(ctx)  # type: ignore[attr-defined]
-    return response
-
-
-def _sync_stream(ctx: RequestContext, iterator: Iterator[Any]) -> Iterator[Any]:
-    try:
-        while True:
-            token = ctx.activate()
-            try:
-                chunk = next(iterator)
-            except StopIteration:
-                return
-            finally:
-                ctx.deactivate(token)
-            yield chunk
-    except GeneratorExit:
-        raise
-    except BaseException as exc:
-        # Servers do not close a response whose body raised: tear down here.
-        ctx.note_unhandled(exc)
-        ctx.teardown(exc)
-        raise
-
-
-async def _async_stream(
-    ctx: RequestContext, iterator: AsyncIterator[Any]
-) -> AsyncIterator[Any]:
-    try:
-        while True:
-            token = ctx.activate()
-            try:
-                chunk = await iterator.__anext__()
-            except StopAsyncIteration:
-                ctx.open_stream = False
-                return
-            finally:
-                ctx.deactivate(token)
-            yield chunk
-    except GeneratorExit:
-        raise
-    except BaseException as exc:
-        ctx.note_unhandled(exc)
-        await sync_to_async(ctx.teardown, thread_sensitive=True)(exc)
-        raise
-
-
-# -- HooksMiddleware -----------------------------------------------------------------
-
-
-def hooks_flow(
+def run_hooks(
     ctx: RequestContext, get_response: Callable[[Any], Any]
 ) -> Flow[HttpResponseBase]:
     """before_request, the view, error handlers, after_this_request and after_request."""
@@ -186,12 +173,12 @@ def hooks_flow(
         if ctx.pending_exc is not None:
             pending, ctx.pending_exc = ctx.pending_exc, None
             raise pending
-        if app.before_request_funcs:
-            for func in list(app.before_request_funcs):
-                rv = yield Call(func)
-                if rv is not None:
-                    response = yield from finish_value(rv, func)
-                    break
+        for func in list(app.before_request_funcs):
+            rv = yield Call("before_request", func, timeline=ctx.timeline)
+            if rv is not None:
+                mark_answered(ctx.timeline)
+                response = yield from finish_value(rv, func)
+                break
         if response is None and wants_early_resolve(app):
             # Flask raises routing errors after before_request; resolving here
             # lets errorhandler(404) see unknown URLs too.
@@ -199,62 +186,41 @@ def hooks_flow(
     except Exception as exc:
         response = yield from handle_exception(ctx, exc)
     if response is None:
-        response = yield Next(get_response, request)
-    return (yield from after_view_flow(ctx, response))
+        response = yield Next(get_response, request, ctx.timeline)
+    return (yield from after_view(ctx, response))
 
 
-def quiet_hooks(ctx: RequestContext) -> bool:
-    """True when ``hooks_flow`` would call the next layer first thing: the fast path."""
-    app = ctx.app
-    return (
-        ctx.pending_exc is None
-        and not app.before_request_funcs
-        and not app.error_handlers
-    )
-
-
-def quiet_after_view(ctx: RequestContext) -> bool:
-    """True when no after_this_request or after_request function waits."""
-    return ctx.after_this_request_funcs is None and not ctx.app.after_request_funcs
-
-
-def after_view_flow(
+def after_view(
     ctx: RequestContext, response: HttpResponseBase
 ) -> Flow[HttpResponseBase]:
-    """after_this_request and after_request; an error they raise is handled like a view's."""
+    """after_this_request functions in order, then after_request functions reversed.
+
+    An error they raise is handled like a view's, and the remaining ones are skipped.
+    """
     try:
-        response = yield from process_response(ctx, response)
+        once = ctx.after_this_request_funcs
+        if once:
+            ctx.after_this_request_funcs = None
+            for func in once:
+                response = _checked(
+                    (
+                        yield Call(
+                            "after_this_request", func, response, timeline=ctx.timeline
+                        )
+                    ),
+                    func,
+                )
+        for func in reversed(list(ctx.app.after_request_funcs)):
+            response = _checked(
+                (yield Call("after_request", func, response, timeline=ctx.timeline)),
+                func,
+            )
     except Exception as exc:
         response = yield from handle_exception(ctx, exc)
     return response
 
 
-def wants_early_resolve(app: App) -> bool:
-    handlers = app.error_handlers
-    if not handlers:
-        return False
-    return 404 in handlers or any(
-        isinstance(key, type) and issubclass(Resolver404, key) for key in handlers
-    )
-
-
-def process_response(
-    ctx: RequestContext, response: HttpResponseBase
-) -> Flow[HttpResponseBase]:
-    """after_this_request functions in order, then after_request functions reversed."""
-    once = ctx.after_this_request_funcs
-    if once:
-        ctx.after_this_request_funcs = None
-        for func in once:
-            response = _check_response((yield Call(func, response)), func)
-    funcs = ctx.app.after_request_funcs
-    if funcs:
-        for func in reversed(list(funcs)):
-            response = _check_response((yield Call(func, response)), func)
-    return response
-
-
-def _check_response(rv: Any, func: object) -> HttpResponseBase:
+def _checked(rv: Any, func: object) -> HttpResponseBase:
     if not isinstance(rv, HttpResponseBase):
         raise TypeError(
             f"{describe(func)} must return the response to use, but it returned {type(rv).__name__}."
@@ -262,112 +228,126 @@ def _check_response(rv: Any, func: object) -> HttpResponseBase:
     return rv
 
 
-def finish_value(rv: Any, source: object) -> Flow[HttpResponseBase]:
-    """``make_response(rv)``, rendering a ``TemplateResponse`` as Django would."""
-    response = make_response(rv, source)
-    if needs_render(response):
-        yield Blocking(response.render, thread_sensitive=True)  # type: ignore[attr-defined]
-    return response
+# -- teardown ----------------------------------------------------------------------
 
 
-# -- errors ---------------------------------------------------------------------
-
-
-def handle_exception(ctx: RequestContext, exc: Exception) -> Flow[HttpResponseBase]:
-    """The response for ``exc``: an error handler's, else Django's own error response."""
-    try:
-        response = yield from error_handler_response(ctx, exc)
-    except Exception as error:  # the handler's own error is now the unhandled one
-        exc, response = error, None
-    if response is None:
-        response = yield Blocking(django_error_response, ctx.request, exc)
-    return response
-
-
-def error_handler_response(
-    ctx: RequestContext, exc: Exception
-) -> Flow[HttpResponseBase | None]:
-    """Flask's lookup: a matching handler, else (for an unhandled error) errorhandler(500).
-
-    ``None`` means no handler took it and Django's own error response applies.
-    A handler that raises makes its error the unhandled one: without an
-    errorhandler(500) response, that error is raised.
-    """
+def teardown_is_quiet(ctx: RequestContext) -> bool:
+    """True when tearing down would call nothing: no teardown function, no receiver."""
     app = ctx.app
-    handler = app.find_error_handler(exc)
-    handler_error: Exception | None = None
-    if handler is not None:
-        try:
-            rv = yield Call(handler, exc)
-        except Exception as error:
-            exc = handler_error = error
-        else:
-            if rv is not None:
-                return (yield from finish_value(rv, handler))
-    handler = app.error_handlers.get(500)
-    if handler is None or http_code(exc) is not None:
-        if handler_error is not None:
-            raise handler_error
-        return None
-    yield from report_exception(ctx, exc)
-    django_request_logger.error(
-        "Internal Server Error: %s",
-        ctx.request.path,
-        exc_info=exc,
-        extra={"status_code": 500, "request": ctx.request},
+    return ctx.timeline is None and not (
+        app.teardown_request_funcs
+        or app.teardown_appcontext_funcs
+        or request_tearing_down.receivers
+        or appcontext_tearing_down.receivers
+        or appcontext_popped.receivers
     )
-    try:
-        rv = yield Call(handler, InternalServerError(exc))
-    except Exception:
-        logger.exception("errorhandler(500) %s raised", describe(handler))
-        rv = None
-    if rv is None:
-        if handler_error is not None:
-            raise handler_error
-        return None
-    response = yield from finish_value(rv, handler)
-    # Logged above: keep Django from logging the 500 response a second time.
-    response._has_been_logged = True  # type: ignore[attr-defined]
-    return response
 
 
-def report_exception(ctx: RequestContext, exc: BaseException) -> Flow[None]:
-    """Send got_request_exception once per exception; its receivers' errors are logged."""
-    if ctx.note_unhandled(exc):
-        batch = receivers(got_request_exception)
-        if batch:
-            yield Send(batch, {"exception": exc}, [])
-
-
-def django_error_response(request: HttpRequest, exc: Exception) -> HttpResponseBase:
-    """Django's response for ``exc`` (404/403/400 pages, or the 500 after its signal)."""
-    from django.core.handlers.exception import response_for_exception
-
-    # response_for_exception reads sys.exc_info(), so call it while handling exc.
-    try:
-        raise exc
-    except Exception:
-        return response_for_exception(request, exc)
-
-
-def on_django_exception(
-    sender: object, request: HttpRequest | None = None, **kwargs: Any
-) -> None:
-    """Receiver of Django's got_request_exception: relay unhandled errors to Flask's signal."""
-    ctx = current_request_context()
-    exc = sys.exc_info()[1]
-    if (
-        ctx is None
-        or exc is None
-        or (request is not None and request is not ctx.request)
-    ):
+def teardown_request(ctx: RequestContext, exc: BaseException | None) -> Flow[None]:
+    """teardown_request functions and request_tearing_down see the request; the app
+    context's steps see the app context alone, and ``appcontext_popped`` no
+    context at all, as in Flask. Every step runs; errors are logged."""
+    if teardown_is_quiet(ctx):
         return
-    run_sync(report_exception(ctx, exc))
+    if exc is None:
+        exc = ctx.exc
+    errors: list[BaseException] = []
+    token = set_current(ctx)
+    try:
+        yield from _call_robustly(
+            ctx, "teardown_request", ctx.app.teardown_request_funcs, exc, errors
+        )
+        step = signal_step(request_tearing_down, ctx, {"exc": exc}, errors)
+        if step is not None:
+            yield step
+        view = ctx.app_only()
+        view_token = set_current(view)
+        try:
+            yield from _teardown_app_context(view, exc, errors)
+        finally:
+            reset_current(view_token)
+    finally:
+        reset_current(token)
+    yield from _send_popped(ctx, errors, outside=True)
+    if ctx.timeline is not None:
+        tap.finish(ctx.timeline)
 
 
-def view_exception_response(exc: Exception) -> HttpResponseBase | None:
-    """``process_exception``: an error handler's response for a view's error, or None."""
-    ctx = current_request_context()
-    if ctx is None:
-        return None
-    return run_sync(error_handler_response(ctx, exc))
+def _call_robustly(
+    ctx: _Context,
+    hook: str,
+    funcs: list[Callable[..., Any]],
+    exc: BaseException | None,
+    errors: list[BaseException],
+) -> Flow[None]:
+    for func in reversed(list(funcs)):
+        try:
+            yield Call(hook, func, exc, timeline=ctx.timeline)
+        except BaseException as error:  # a teardown step never stops the others
+            logger.error("Teardown function %s raised", describe(func), exc_info=error)
+            errors.append(error)
+
+
+def _teardown_app_context(
+    ctx: _Context, exc: BaseException | None, errors: list[BaseException]
+) -> Flow[None]:
+    yield from _call_robustly(
+        ctx, "teardown_appcontext", ctx.app.teardown_appcontext_funcs, exc, errors
+    )
+    step = signal_step(appcontext_tearing_down, ctx, {"exc": exc}, errors)
+    if step is not None:
+        yield step
+
+
+def _send_popped(
+    ctx: _Context, errors: list[BaseException], outside: bool
+) -> Flow[None]:
+    step = signal_step(appcontext_popped, ctx, {}, errors)
+    if step is not None:
+        if outside:  # a request's app context: nothing is current any more
+            token = set_current(None)
+            try:
+                yield step
+            finally:
+                reset_current(token)
+        else:
+            yield step
+
+
+# -- app_context() -----------------------------------------------------------------
+
+
+def push_app_context(ctx: AppContext) -> Flow[None]:
+    """Make ``ctx`` current and send ``appcontext_pushed``."""
+    if not ctx.pushed and ctx.timeline is None:
+        ctx.timeline = tap.new_timeline()
+    ctx.activate()
+    step = signal_step(appcontext_pushed, ctx, {})
+    if step is not None:
+        try:
+            yield step
+        except BaseException:
+            ctx.deactivate()
+            raise
+
+
+def pop_app_context(ctx: AppContext, exc: BaseException | None) -> Flow[None]:
+    """Tear down on the last pop, restore the previous context, send ``appcontext_popped``.
+
+    Every step runs; then the first error is raised.
+    """
+    if not ctx.pushed:
+        raise RuntimeError(f"{ctx!r} was popped more often than it was pushed.")
+    errors: list[BaseException] = []
+    last = ctx.pushed == 1
+    try:
+        if last:
+            yield from _teardown_app_context(ctx, exc, errors)
+    finally:
+        ctx.deactivate()
+    yield from _send_popped(ctx, errors, outside=False)
+    if last and ctx.timeline is not None:
+        tap.finish(ctx.timeline)
+        ctx.timeline = None
+    if errors:
+        raise errors[0]

@@ -1,7 +1,9 @@
 """``SignalsMiddleware`` and ``HooksMiddleware``: Flask's request lifecycle on Django.
 
 Both work in sync and async mode, chosen once by Django from the layer below;
-in async mode they run on the event loop with no thread hop of their own.
+in async mode they run on the event loop with no thread hop of their own. What
+they do is written once in :mod:`~flasksignals_django.lifecycle`; when a phase
+would call nothing, they call the next layer directly (the fast path).
 """
 
 from __future__ import annotations
@@ -9,27 +11,27 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from asgiref.sync import iscoroutinefunction, markcoroutinefunction, sync_to_async
+from asgiref.sync import iscoroutinefunction, markcoroutinefunction
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.core.signals import got_request_exception as django_got_request_exception
 from django.http import HttpRequest, HttpResponseBase
 from django.utils.module_loading import import_string
 
+from . import tap
+from ._closing import arrange_teardown
+from ._steps import Blocking, run_async, run_sync
 from .app import current_app
-from .ctx import RequestContext, current_request_context
-from .flow import run_async, run_sync
+from .ctx import RequestContext
+from .error_flow import on_django_exception, view_exception_response
+from .globals import current_request_context, reset_current, set_current
 from .lifecycle import (
-    abort,
-    after_view_flow,
-    arrange_teardown,
-    hooks_flow,
-    on_django_exception,
-    quiet_after_view,
-    quiet_hooks,
-    quiet_start,
-    request_flow,
-    view_exception_response,
+    after_view,
+    after_view_is_quiet,
+    hooks_are_quiet,
+    run_hooks,
+    start_is_quiet,
+    start_request,
 )
 
 GetResponse = Callable[[HttpRequest], Any]
@@ -61,39 +63,48 @@ class SignalsMiddleware(_HybridMiddleware):
         super().__init__(get_response)
         self.hooks_installed = _installed(HooksMiddleware)
 
+    def _context(self, request: HttpRequest) -> RequestContext:
+        timeline = tap.new_timeline(request) if tap.is_attached() else None
+        return RequestContext(request, current_app, self.hooks_installed, timeline)
+
     def __call__(self, request: HttpRequest) -> Any:
         if self.async_mode:
             return self.__acall__(request)
-        ctx = RequestContext(request, current_app, self.hooks_installed)
-        token = ctx.activate()
+        ctx = self._context(request)
+        token = set_current(ctx)
         try:
-            if not quiet_start(ctx):
-                return run_sync(request_flow(ctx, self.get_response))
-            # Nothing listens and nothing runs first: request_flow would only
-            # call the next layer, so call it here without the flow machinery.
+            if not start_is_quiet(ctx):
+                return run_sync(start_request(ctx, self.get_response))
             try:
                 response = self.get_response(request)
             except BaseException as exc:
-                abort(ctx, exc)
+                _abort(ctx, exc)
                 raise
             return arrange_teardown(ctx, response)
         finally:
-            ctx.deactivate(token)
+            reset_current(token)
 
     async def __acall__(self, request: HttpRequest) -> HttpResponseBase:
-        ctx = RequestContext(request, current_app, self.hooks_installed)
-        token = ctx.activate()
+        ctx = self._context(request)
+        token = set_current(ctx)
         try:
-            if not quiet_start(ctx):
-                return await run_async(request_flow(ctx, self.get_response))
+            if not start_is_quiet(ctx):
+                return await run_async(start_request(ctx, self.get_response))
             try:
                 response = await self.get_response(request)
             except BaseException as exc:
-                await sync_to_async(abort, thread_sensitive=True)(ctx, exc)
+                await Blocking(_abort, ctx, exc, thread_sensitive=True).run_async()
                 raise
             return arrange_teardown(ctx, response)
         finally:
-            ctx.deactivate(token)
+            reset_current(token)
+
+
+def _abort(ctx: RequestContext, exc: BaseException) -> None:
+    """The fast path's version of ``start_request``'s ``except BaseException``."""
+    if ctx.exc is None:
+        ctx.exc = exc
+    ctx.teardown(exc)
 
 
 class HooksMiddleware(_HybridMiddleware):
@@ -116,25 +127,24 @@ class HooksMiddleware(_HybridMiddleware):
         ctx = current_request_context()
         if ctx is None:
             return self.get_response(request)
-        if not quiet_hooks(ctx):
-            return run_sync(hooks_flow(ctx, self.get_response))
-        # No before_request function and no error handler: straight to the view.
+        if not hooks_are_quiet(ctx):
+            return run_sync(run_hooks(ctx, self.get_response))
         response = self.get_response(request)
-        if quiet_after_view(ctx):
+        if after_view_is_quiet(ctx):
             return response
-        return run_sync(after_view_flow(ctx, response))
+        return run_sync(after_view(ctx, response))
 
     async def __acall__(self, request: HttpRequest) -> HttpResponseBase:
         ctx = current_request_context()
         if ctx is None:
             response: HttpResponseBase = await self.get_response(request)
             return response
-        if not quiet_hooks(ctx):
-            return await run_async(hooks_flow(ctx, self.get_response))
+        if not hooks_are_quiet(ctx):
+            return await run_async(run_hooks(ctx, self.get_response))
         response = await self.get_response(request)
-        if quiet_after_view(ctx):
+        if after_view_is_quiet(ctx):
             return response
-        return await run_async(after_view_flow(ctx, response))
+        return await run_async(after_view(ctx, response))
 
     def process_exception(
         self, request: HttpRequest, exception: Exception

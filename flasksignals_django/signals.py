@@ -13,14 +13,13 @@ from __future__ import annotations
 
 import weakref
 from collections.abc import Callable, Generator, Hashable
-from typing import Any, TypeVar
+from typing import Any
 
 from asgiref.sync import iscoroutinefunction
-from blinker import NamedSignal, Namespace
-from blinker._utilities import make_id
-from blinker.base import ANY, ANY_ID
+from blinker import Namespace
 
-F = TypeVar("F", bound=Callable[..., Any])
+from ._blinker import ChangeAwareSignal, make_id, receiver_ids_for
+
 Receiver = tuple[Callable[..., Any], bool]
 """A live receiver and whether it is a coroutine function."""
 _Entry = tuple[
@@ -28,7 +27,7 @@ _Entry = tuple[
 ]  # id, stored value, is weak, is a coroutine function
 
 
-class OrderedSignal(NamedSignal):
+class OrderedSignal(ChangeAwareSignal):
     """A named signal whose receivers are called in the order they were connected.
 
     The ordered receivers of a sender are worked out once and kept until a
@@ -38,43 +37,15 @@ class OrderedSignal(NamedSignal):
 
     def __init__(self, name: str, doc: str | None = None) -> None:
         super().__init__(name, doc)
-        self._version = 0
-        self._ordered: dict[Hashable, tuple[int, list[_Entry]]] = {}
+        self._ordered: dict[Hashable, list[_Entry]] = {}
+        self.python_name = name.replace("-", "_")
+        """The signal's name in Python (``request_started``), as docs and checks say it."""
 
-    def _changed(self) -> None:
-        self._version += 1
+    def changed(self) -> None:
         self._ordered = {}
 
-    def connect(self, receiver: F, sender: Any = ANY, weak: bool = True) -> F:
-        try:
-            return super().connect(receiver, sender, weak)
-        finally:
-            self._changed()
-
-    def _disconnect(self, receiver_id: Hashable, sender_id: Hashable) -> None:
-        super()._disconnect(receiver_id, sender_id)
-        self._changed()
-
-    def _clear_state(self) -> None:
-        super()._clear_state()
-        self._changed()
-
-    def _make_cleanup_sender(
-        self, sender_id: Hashable
-    ) -> Callable[[weakref.ref[Any]], None]:
-        cleanup = super()._make_cleanup_sender(sender_id)
-
-        def cleanup_and_forget(ref: weakref.ref[Any]) -> None:
-            cleanup(ref)
-            self._changed()
-
-        return cleanup_and_forget
-
-    def _entries(self, sender_id: Hashable) -> list[_Entry]:
-        by_sender = self._by_sender
-        wanted = by_sender.get(ANY_ID, set())
-        if sender_id in by_sender:
-            wanted = wanted | by_sender[sender_id]
+    def _entries(self, sender: Any) -> list[_Entry]:
+        wanted = receiver_ids_for(self, sender)
         entries: list[_Entry] = []
         # ``receivers`` is a dict, so it keeps connection order; blinker's own
         # implementation walks a set of ids, whose order is arbitrary.
@@ -87,22 +58,19 @@ class OrderedSignal(NamedSignal):
 
     def ordered_receivers(self, sender: Any) -> list[Receiver]:
         """The live receivers for ``sender`` in connection order, as ``(receiver, is_async)``."""
-        receivers = self.receivers
-        if not receivers:
+        if not self.receivers:
             return []
         sender_id = make_id(sender)
-        cached = self._ordered.get(sender_id)
-        if cached is None or cached[0] != len(receivers):
-            version = self._version
-            cached = (len(receivers), self._entries(sender_id))
-            if version == self._version:
-                self._ordered[sender_id] = cached
+        ordered = self._ordered
+        entries = ordered.get(sender_id)
+        if entries is None:
+            entries = ordered[sender_id] = self._entries(sender)
         live: list[Receiver] = []
-        for receiver_id, stored, weak, is_async in cached[1]:
+        for receiver_id, stored, weak, is_async in entries:
             if weak:
                 target = stored()
                 if target is None:
-                    self._disconnect(receiver_id, ANY_ID)
+                    self.forget(receiver_id)
                     continue
                 live.append((target, is_async))
             else:

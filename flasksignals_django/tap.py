@@ -25,10 +25,14 @@ import itertools
 import logging
 import threading
 import time
+import weakref
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from django.http import HttpRequest
 
 __all__ = [
     "Event",
@@ -39,6 +43,7 @@ __all__ = [
     "is_attached",
     "recording",
     "summarize",
+    "timeline_of",
 ]
 
 
@@ -169,11 +174,27 @@ def is_attached() -> bool:
     return bool(_taps)
 
 
-def new_timeline(method: str | None = None, path: str | None = None) -> Timeline | None:
+def new_timeline(request: HttpRequest | None = None) -> Timeline | None:
     """A timeline for a context that starts now, or ``None`` while no tap listens."""
     if not _taps:
         return None
-    return Timeline(method, path)
+    if request is None:
+        return Timeline()
+    timeline = _by_request[request] = Timeline(request.method, request.path)
+    return timeline
+
+
+_by_request: weakref.WeakKeyDictionary[HttpRequest, Timeline] = (
+    weakref.WeakKeyDictionary()
+)
+
+
+def timeline_of(request: HttpRequest) -> Timeline | None:
+    """The timeline of ``request``, while it lives, if a tap was attached when it started."""
+    try:
+        return _by_request.get(request)
+    except TypeError:  # not weakly referenceable: never recorded
+        return None
 
 
 def finish(timeline: Timeline) -> None:
@@ -227,5 +248,5 @@ def _summary(value: Any) -> str:
         return name
     if isinstance(value, dict):
         return "{" + ", ".join(sorted(map(str, value))[:12]) + "}"
-    text = repr(value)
+    text = value if isinstance(value, str) else repr(value)
     return text if len(text) <= 80 else text[:77] + "..."

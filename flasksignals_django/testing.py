@@ -8,6 +8,7 @@ from typing import Any
 
 from blinker import NamedSignal
 
+from ._blinker import reset
 from .app import App, current_app
 from .signals import SIGNALS, template_rendered
 
@@ -66,7 +67,7 @@ def isolated_hooks(app: App = current_app) -> Iterator[App]:
     """Restore every hook registry of ``app`` on exit, so a test's hooks do not leak."""
     saved = {name: list(getattr(app, name)) for name in _REGISTRIES}
     handlers = dict(app.error_handlers)
-    got_first_request = app._got_first_request
+    got_first_request = app.got_first_request
     try:
         yield app
     finally:
@@ -74,4 +75,10 @@ def isolated_hooks(app: App = current_app) -> Iterator[App]:
             getattr(app, name)[:] = funcs
         app.error_handlers.clear()
         app.error_handlers.update(handlers)
-        app._got_first_request = got_first_request
+        app.reset_first_request(got_first_request)
+
+
+def disconnect_all(*signals: NamedSignal) -> None:
+    """Disconnect every receiver of ``signals`` (all ten if none given), whatever its sender."""
+    for signal in signals or SIGNALS:
+        reset(signal)

@@ -118,7 +118,7 @@ def test_config_is_read_only():
     ],
 )
 def test_decorators_return_f_and_keep_registration_order(registry):
-    current_app._got_first_request = False
+    current_app.reset_first_request(False)
     decorator = getattr(current_app, registry)
     assert decorator(f) is f
     assert decorator(g) is g
@@ -142,7 +142,7 @@ def test_decorators_reject_non_callables(registry):
 
 
 def test_before_first_request_registered_late_warns():
-    current_app._got_first_request = True
+    current_app.reset_first_request(True)
     with pytest.warns(RuntimeWarning, match="never be called"):
         assert current_app.before_first_request(f) is f
     assert current_app.before_first_request_funcs == [f]

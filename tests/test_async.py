@@ -444,7 +444,7 @@ def test_async_errorhandler_by_class_handles_without_signal(runner):
 @pytest.mark.parametrize("runner", RUNNERS)
 def test_async_before_first_request_runs_once_before_request_started(runner):
     events: list[dict] = []
-    current_app._got_first_request = False
+    current_app.reset_first_request(False)
 
     @current_app.before_first_request
     async def setup():

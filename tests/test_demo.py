@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from django.test import override_settings
+from django.test import Client, override_settings
 
 from demo_project import settings as demo_settings
 from demo_project.showcase import events as demo_events
@@ -34,6 +34,12 @@ TEMPLATE = ["before_render_template", "template_rendered"]
 
 
 @pytest.fixture
+def client():
+    """Shows the demo's error pages: the client would re-raise the view's error."""
+    return Client(raise_request_exception=False)
+
+
+@pytest.fixture
 def demo():
     """The demo's URLs, templates and middleware, its receivers, hooks and tap."""
     with override_settings(
@@ -47,9 +53,9 @@ def demo():
     ):
         try:
             # As in AppConfig.ready(): before the process's first request.
-            current_app._got_first_request = False
+            current_app.reset_first_request(False)
             wiring.install()
-            current_app._got_first_request = True
+            current_app.reset_first_request(True)
             yield
         finally:
             wiring.uninstall()
@@ -119,7 +125,7 @@ def test_demo_template_page_timeline_in_flask_order(demo, client):
 
 @pytest.mark.django_db
 def test_demo_first_request_runs_before_first_request(demo, client):
-    current_app._got_first_request = False
+    current_app.reset_first_request(False)
     client.get("/")
     client.get("/template/")
     assert "before_first_request" in names(row_of("/"))
@@ -237,7 +243,7 @@ def test_demo_request_log_filters_by_path_and_status(demo, client):
 
 @pytest.mark.django_db
 def test_demo_request_log_shows_every_signal_and_hook(demo, client):
-    current_app._got_first_request = False
+    current_app.reset_first_request(False)
     for path in ["/template/", "/jinja/", "/flash/", "/error/", "/blocked/", "/x/"]:
         client.get(path)
     page = client.get("/events/").content.decode()

@@ -623,14 +623,14 @@ def test_errorhandler_by_code_for_403_and_400(client, code, url, exc_name):
     assert response.content == f"custom {exc_name}".encode()
 
 
-def test_errorhandler_500_gets_internal_server_error(client, caplog):
+def test_errorhandler_500_gets_internal_server_error(client500, caplog):
     @current_app.errorhandler(500)
     def h500(error):
         note("hook", "errorhandler_500", error=error)
         return "custom 500", 500
 
     with Recorder(loggers=("django.request",)) as rec:
-        response = client.get("/core/boom/")
+        response = client500.get("/core/boom/")
     assert response.status_code == 500
     assert response.content == b"custom 500"
     event = rec.one("hook:errorhandler_500")
@@ -651,12 +651,24 @@ def test_errorhandler_500_gets_internal_server_error(client, caplog):
     assert rec.one("hook:teardown_request").raw["exc"] is gre.raw["exception"]
 
 
-def test_errorhandler_500_registered_by_class(client):
+def test_errorhandler_500_registered_by_class(client500):
     @current_app.errorhandler(InternalServerError)
     def h500(error):
         return f"500 for {type(error.original_exception).__name__}", 500
 
-    assert client.get("/core/boom/").content == b"500 for ViewError"
+    assert client500.get("/core/boom/").content == b"500 for ViewError"
+
+
+def test_errorhandler_500_answer_still_reaches_djangos_reporters(client):
+    """Django's got_request_exception is sent, so the test client re-raises (as Flask's
+    testing mode propagates) and Sentry-like reporters see the error."""
+
+    @current_app.errorhandler(500)
+    def h500(error):
+        return "custom 500", 500
+
+    with pytest.raises(ViewError):
+        client.get("/core/boom/")
 
 
 def test_errorhandler_500_not_used_for_client_errors(client):
@@ -750,7 +762,7 @@ def test_errorhandler_registration_rules():
 
 
 def test_before_first_request_runs_once_before_request_started(client):
-    current_app._got_first_request = False
+    current_app.reset_first_request(False)
 
     @current_app.before_first_request
     def first():
@@ -768,7 +780,7 @@ def test_before_first_request_runs_once_before_request_started(client):
 
 
 def test_before_first_request_once_with_concurrent_first_requests():
-    current_app._got_first_request = False
+    current_app.reset_first_request(False)
     calls = []
     release = threading.Event()
 
@@ -802,7 +814,7 @@ def test_before_first_request_once_with_concurrent_first_requests():
 
 
 def test_before_first_request_that_raises_is_a_500_and_not_retried(client500):
-    current_app._got_first_request = False
+    current_app.reset_first_request(False)
     calls = []
 
     @current_app.before_first_request

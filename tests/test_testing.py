@@ -4,7 +4,6 @@ import pytest
 from django.template import engines
 
 from flasksignals_django import App, current_app
-from flasksignals_django.dispatch import send
 from flasksignals_django.signals import (
     SIGNALS,
     appcontext_popped,
@@ -46,7 +45,7 @@ def test_captured_signals_records_a_request(client):
 def test_captured_signals_only_the_given_signals(client):
     with captured_signals(request_started, appcontext_popped) as records:
         client.get("/")
-        send(request_started)
+        request_started.send(current_app)
     assert [signal for signal, _, _ in records] == [
         request_started,
         appcontext_popped,
@@ -65,7 +64,7 @@ def test_captured_signals_records_other_senders():
 
 def test_captured_signals_disconnects_on_error():
     with pytest.raises(ZeroDivisionError), captured_signals() as records:
-        send(request_started)
+        request_started.send(current_app)
         1 / 0  # noqa: B018
     assert len(records) == 1
     assert not any(signal.receivers for signal in SIGNALS)
@@ -74,8 +73,8 @@ def test_captured_signals_disconnects_on_error():
 def test_captured_signals_nested():
     with captured_signals(request_started) as outer:
         with captured_signals(request_started) as inner:
-            send(request_started)
-        send(request_started)
+            request_started.send(current_app)
+        request_started.send(current_app)
     assert len(inner) == 1
     assert len(outer) == 2
     assert not request_started.receivers
@@ -119,17 +118,17 @@ def test_isolated_hooks_restores_registries():
     current_app.errorhandler(404)(hook)
     before = {name: list(getattr(current_app, name)) for name in REGISTRIES}
     lists = {name: getattr(current_app, name) for name in REGISTRIES}
-    got_first_request = current_app._got_first_request
+    got_first_request = current_app.got_first_request
     with isolated_hooks() as app:
         assert app is current_app
         for name in REGISTRIES:
             getattr(app, name).append(hook)
         app.errorhandler(ValueError)(hook)
         del app.error_handlers[404]
-        app._got_first_request = not got_first_request
+        app.reset_first_request(not got_first_request)
     assert {name: getattr(current_app, name) for name in REGISTRIES} == before
     assert current_app.error_handlers == {404: hook}
-    assert current_app._got_first_request is got_first_request
+    assert current_app.got_first_request is got_first_request
     # The same list objects, so references held elsewhere stay valid.
     assert all(getattr(current_app, name) is lists[name] for name in REGISTRIES)
 

@@ -5,7 +5,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from flasksignals_django.dispatch import receivers, send_to
+from flasksignals_django import tap
+from flasksignals_django._steps import send
+from flasksignals_django.app import current_app
 from flasksignals_django.signals import before_render_template, template_rendered
 
 
@@ -22,7 +24,11 @@ class NamedTemplate:
 
 def signals_wanted() -> bool:
     """True if a render has anyone to tell; otherwise the backend renders as Django does."""
-    return bool(before_render_template.receivers or template_rendered.receivers)
+    return bool(
+        before_render_template.receivers
+        or template_rendered.receivers
+        or tap.is_attached()
+    )
 
 
 def render(template: Any, context: dict[str, Any], draw: Callable[[], str]) -> str:
@@ -32,11 +38,7 @@ def render(template: Any, context: dict[str, Any], draw: Callable[[], str]) -> s
     ``draw`` renders, so a change a ``before_render_template`` receiver makes to it
     shows in the output. A receiver that raises makes the render fail with that error.
     """
-    batch = receivers(before_render_template)
-    if batch:
-        send_to(batch, {"template": template, "context": context})
+    send(before_render_template, current_app, template=template, context=context)
     output = draw()
-    batch = receivers(template_rendered)
-    if batch:
-        send_to(batch, {"template": template, "context": context})
+    send(template_rendered, current_app, template=template, context=context)
     return output

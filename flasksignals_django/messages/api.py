@@ -5,8 +5,10 @@ from __future__ import annotations
 from django.contrib.messages import constants
 from django.contrib.messages.api import MessageFailure
 
-from flasksignals_django.ctx import NO_REQUEST_MESSAGE, current_request_context
-from flasksignals_django.dispatch import send
+from flasksignals_django._steps import send
+from flasksignals_django.app import current_app
+from flasksignals_django.globals import NO_REQUEST_MESSAGE, current_request_context
+from flasksignals_django.messages.storage import accepts
 from flasksignals_django.signals import message_flashed
 
 CATEGORY_LEVELS = {
@@ -47,9 +49,8 @@ def flash(message: str, category: str = "message") -> None:
         add_flashed(level, message, extra_tags, category)
         return
     # A storage that is not ours sends nothing itself (check W003 says so). Custom
-    # storages subclass Django's BaseStorage, whose queue says if it took the message.
-    queue = storage._queued_messages
-    queued = len(queue)
+    # storages subclass Django's BaseStorage, which queues by Django's own rule.
+    accepted = accepts(storage, level, message)
     storage.add(level, message, extra_tags)
-    if len(queue) > queued:
-        send(message_flashed, message=message, category=category)
+    if accepted:
+        send(message_flashed, current_app, message=message, category=category)

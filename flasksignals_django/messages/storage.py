@@ -11,10 +11,16 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib.messages.storage import cookie, fallback, session
-from django.contrib.messages.storage.base import BaseStorage
+from django.contrib.messages.storage.base import BaseStorage, Message
 
-from flasksignals_django.dispatch import receivers, send_to
+from flasksignals_django._steps import send
+from flasksignals_django.app import current_app
 from flasksignals_django.signals import message_flashed
+
+
+def accepts(storage: BaseStorage, level: int, message: Any) -> bool:
+    """True if ``storage.add(level, message)`` queues the message (Django's own rule)."""
+    return bool(message) and int(level) >= storage.level
 
 
 class SignalingStorageMixin(BaseStorage):
@@ -30,15 +36,12 @@ class SignalingStorageMixin(BaseStorage):
 
     def add(self, level: int, message: Any, extra_tags: str | None = "") -> None:
         category, self._flash_category = self._flash_category, None
-        queue: list[Any] = self._queued_messages  # type: ignore[attr-defined]
-        queued = len(queue)
+        accepted = accepts(self, level, message)
         super().add(level, message, extra_tags)
-        if len(queue) > queued and message_flashed.receivers:
-            batch = receivers(message_flashed)
-            if batch:
-                if category is None:
-                    category = queue[-1].level_tag
-                send_to(batch, {"message": message, "category": category})
+        if accepted:
+            if category is None:
+                category = Message(int(level), message).level_tag
+            send(message_flashed, current_app, message=message, category=category)
 
     def add_flashed(
         self, level: int, message: Any, extra_tags: str, category: str

@@ -7,10 +7,10 @@ from collections.abc import Callable
 from typing import Any, NamedTuple
 
 from blinker import NamedSignal
-from blinker.base import ANY_ID
 from django.core.management.base import BaseCommand
 from django.urls import get_resolver
 
+from flasksignals_django._blinker import sender_labels
 from flasksignals_django.app import ErrorHandlerKey, current_app
 from flasksignals_django.responses import describe
 from flasksignals_django.signals import SIGNALS
@@ -25,28 +25,12 @@ class ReceiverInfo(NamedTuple):
 
 
 def receiver_infos(signal: NamedSignal) -> list[ReceiverInfo]:
-    """The receivers of ``signal`` in connection order, with their sender filters.
-
-    The only place that reads blinker's private maps (``_by_receiver``,
-    ``_weak_senders``): blinker offers no public way to list sender filters.
-    """
+    """The receivers of ``signal`` in connection order, with their sender filters."""
     infos = []
     for receiver_id, value in list(signal.receivers.items()):
         weak = isinstance(value, weakref.ref)
         receiver = value() if isinstance(value, weakref.ref) else value
-        senders = []
-        for sender_id in signal._by_receiver.get(receiver_id, ()):
-            ref = signal._weak_senders.get(sender_id)
-            sender = ref() if ref is not None else None
-            if sender_id == ANY_ID:
-                senders.append("ANY")
-            elif sender is not None:
-                senders.append(repr(sender))
-            else:
-                # A sender that cannot be weakly referenced: blinker keeps its
-                # value (str, int) or only its id.
-                senders.append(f"<sender {sender_id!r}>")
-        infos.append(ReceiverInfo(receiver, sorted(senders), weak))
+        infos.append(ReceiverInfo(receiver, sender_labels(signal, receiver_id), weak))
     return infos
 
 
