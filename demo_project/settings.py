@@ -9,6 +9,8 @@ import importlib.util
 import os
 from pathlib import Path
 
+import django
+
 BASE_DIR = Path(__file__).resolve().parent
 
 SECRET_KEY = "demo-only-not-secret"
@@ -27,6 +29,11 @@ DATABASES = {
         "OPTIONS": {"timeout": 20},
     }
 }
+if django.VERSION >= (5, 1):
+    # Readers do not wait for the log's writers; a commit does not wait for the disk.
+    DATABASES["default"]["OPTIONS"]["init_command"] = (
+        "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 INSTALLED_APPS = [
@@ -78,6 +85,9 @@ TEMPLATES = [
 ]
 
 STATIC_URL = "/static/"
+# errorhandler(500) answers even under DEBUG (None, the default, follows DEBUG
+# and lets Django's technical 500 page answer), so /error/ shows it at work.
+FLASKSIGNALS_PROPAGATE_EXCEPTIONS = False
 MESSAGE_STORAGE = "flasksignals_django.messages.storage.FallbackStorage"
 
 LOGGING = {
@@ -120,5 +130,8 @@ if TOOLBAR:
         # Beside the toolbar's own (Django) signals panel.
         after = DEBUG_TOOLBAR_PANELS.index("debug_toolbar.panels.signals.SignalsPanel")
         DEBUG_TOOLBAR_PANELS.insert(after + 1, FLASKSIGNALS_PANEL)
-    # The browser test starts the demo from pytest; show the toolbar there too.
-    DEBUG_TOOLBAR_CONFIG = {"IS_RUNNING_TESTS": False}
+    DEBUG_TOOLBAR_CONFIG = {
+        "SHOW_COLLAPSED": True,  # a handle at the right edge; the page stays readable
+        # The browser test starts the demo from pytest; show the toolbar there too.
+        "IS_RUNNING_TESTS": False,
+    }

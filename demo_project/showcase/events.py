@@ -26,8 +26,8 @@ from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 from typing import Any
 
-from flasksignals_django import g, has_app_context, request
-from flasksignals_django.tap import Event, Tap, Timeline
+from flasksignals_django import g, request
+from flasksignals_django.tap import Event, Tap, Timeline, dotted_name, timeline_of
 
 from .models import RequestLog
 
@@ -58,11 +58,12 @@ def run_orm(write: Callable[[], object]) -> None:
     _loop_writer.submit(write)
 
 
-def event_json(events: Sequence[Event]) -> list[dict[str, Any]]:
+def event_json(events: Sequence[Event], view: str = "") -> list[dict[str, Any]]:
     """The events as JSON, by start time; with no hook that answered, the view is marked.
 
     A timeline lists events as they end, so a view comes after the template
-    signals sent inside it; sorted by start, it comes before them.
+    signals sent inside it; sorted by start, it comes before them. ``view``
+    names the view function on the view's row.
     """
     rows = [
         {
@@ -77,10 +78,12 @@ def event_json(events: Sequence[Event]) -> list[dict[str, Any]]:
         }
         for event in sorted(events, key=lambda event: event.offset)
     ]
-    if not any(row["answered"] for row in rows):
-        views = [row for row in rows if row["kind"] == "view" and not row["error"]]
-        if views:
-            views[-1]["answered"] = True
+    views = [row for row in rows if row["kind"] == "view"]
+    for row in views:
+        if view and not row["functions"]:
+            row["functions"] = [view]
+    if views and not views[-1]["error"] and not any(r["answered"] for r in rows):
+        views[-1]["answered"] = True
     return rows
 
 
@@ -92,21 +95,16 @@ def answered_by(events: list[dict[str, Any]]) -> str:
 
 
 class RequestLogTap(Tap):
-    """Hands each request's timeline to :func:`log_request` and completes its row."""
+    """Completes each logged request's row once its last teardown step ran."""
 
     def __init__(self) -> None:
-        self._rows: dict[int, int] = {}  # timeline id -> RequestLog pk, until finished
+        # timeline id -> (RequestLog pk, the view's name), until the timeline finishes
+        self._rows: dict[int, tuple[int, str]] = {}
         self._lock = threading.Lock()
 
-    def on_event(self, timeline: Timeline, event: Event) -> None:
-        # The first event inside the app context puts the timeline where the
-        # teardown function finds it.
-        if timeline.method is not None and has_app_context():
-            g.setdefault("demo_timeline", timeline)
-
-    def row_written(self, timeline: Timeline, pk: int) -> None:
+    def row_written(self, timeline: Timeline, pk: int, view: str) -> None:
         with self._lock:
-            self._rows[timeline.id] = pk
+            self._rows[timeline.id] = (pk, view)
 
     def on_finish(self, timeline: Timeline) -> None:
         # Through run_orm like the INSERT, so it runs after it in any case.
@@ -114,10 +112,11 @@ class RequestLogTap(Tap):
 
     def _complete(self, timeline: Timeline) -> None:
         with self._lock:
-            pk = self._rows.pop(timeline.id, None)
-        if pk is None:  # an app context outside requests, or an unlogged path
+            row = self._rows.pop(timeline.id, None)
+        if row is None:  # an app context outside requests, or an unlogged path
             return
-        events = event_json(timeline.events)
+        pk, view = row
+        events = event_json(timeline.events, view)
         fields: dict[str, Any] = {
             "events": events,
             "duration_ms": round(timeline.duration * 1000, 3),
@@ -143,8 +142,11 @@ def log_request(exc: BaseException | None) -> None:
     """``teardown_request``: one RequestLog row for this request."""
     if not is_logged(request.path):
         return
-    timeline: Timeline | None = g.get("demo_timeline")
-    events = event_json(timeline.events) if timeline is not None else []
+    django_request = request._get_current_object()
+    match = django_request.resolver_match
+    view = "" if match is None else dotted_name(match.func)
+    timeline = timeline_of(django_request)
+    events = event_json(timeline.events, view) if timeline is not None else []
     started = timeline.started_at if timeline is not None else g.demo_started
     row = RequestLog(
         rid=g.demo_rid,
@@ -164,6 +166,6 @@ def log_request(exc: BaseException | None) -> None:
         row.save()
         RequestLog.objects.filter(pk__lte=row.pk - KEEP).delete()
         if timeline is not None:
-            TAP.row_written(timeline, row.pk)
+            TAP.row_written(timeline, row.pk, view)
 
     run_orm(write)

@@ -16,6 +16,16 @@
     return value < 10 ? value.toFixed(2) : value.toFixed(1);
   }
 
+  // A dotted name that may break after its dots on a narrow screen.
+  function dotted(name) {
+    var span = el("span", "ev-fn");
+    name.split(".").forEach(function (part, i, parts) {
+      span.appendChild(document.createTextNode(part + (i < parts.length - 1 ? "." : "")));
+      if (i < parts.length - 1) span.appendChild(document.createElement("wbr"));
+    });
+    return span;
+  }
+
   function row(event, total) {
     var li = el("li", "k-" + event.kind);
     if (event.answered) li.classList.add("answered");
@@ -27,9 +37,13 @@
     what.appendChild(el("span", "ev-name", event.name));
     what.appendChild(el("span", "ev-kind", event.kind));
     if (event.answered) what.appendChild(el("span", "ev-mark", "★ answered"));
-    if (event.functions.length) what.appendChild(el("span", "ev-fn", event.functions.join(", ")));
+    if (event.functions.length) what.appendChild(dotted(event.functions.join(", ")));
     var args = Object.keys(event.args).map(function (key) { return key + "=" + event.args[key]; });
-    if (args.length) what.appendChild(el("span", "ev-args", args.join("  ")));
+    if (args.length) {
+      var shown = el("span", "ev-args", args.join("  "));
+      shown.title = args.join("\n");
+      what.appendChild(shown);
+    }
     if (event.error) what.appendChild(el("span", "ev-err", event.error));
     li.appendChild(what);
     var bar = el("span", "ev-bar");
