@@ -8,7 +8,7 @@ gunicorn or uvicorn writes to the same log.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, ClassVar
 
 from django.db import models
 
@@ -31,6 +31,8 @@ class RequestLog(models.Model):
     complete = models.BooleanField(
         default=False, help_text="the timeline includes the last teardown step"
     )
+
+    objects: ClassVar[models.Manager[RequestLog]] = models.Manager()
 
     class Meta:
         ordering = ["-id"]
