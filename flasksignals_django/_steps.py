@@ -1,18 +1,16 @@
-"""The steps a lifecycle yields, and the two drivers that run them.
+"""The steps a lifecycle yields: send a signal, call a hook, call the next layer.
 
 A lifecycle (see :mod:`~flasksignals_django.lifecycle`) is a generator that
 yields steps: send these receivers, call this hook, call the next middleware.
-:func:`run_sync` runs the steps for WSGI and plain sync code; :func:`run_async`
-runs the same steps on an event loop, awaiting coroutines and moving sync user
-code off the loop. An exception raised by a step is thrown back into the
-generator at its ``yield``, so lifecycles use ordinary ``try``/``except``.
+Each step can run from sync code (:meth:`Step.run`) and from async code
+(:meth:`Step.run_async`); :mod:`~flasksignals_django._drivers` runs a lifecycle.
 
 Each step records itself on the context's tap timeline when there is one.
 """
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Generator
+from collections.abc import Callable, Generator
 from typing import Any, TypeVar
 
 from asgiref.sync import sync_to_async
@@ -26,15 +24,51 @@ T = TypeVar("T")
 
 
 class Step:
-    """Something a lifecycle asks its driver to do."""
+    """Something a lifecycle asks its driver to do, recorded on ``timeline`` if there is one."""
 
-    __slots__ = ()
+    __slots__ = ("timeline",)
+
+    def __init__(self, timeline: Timeline | None = None) -> None:
+        self.timeline = timeline
+
+    def call(self) -> Any:
+        """Do it, from sync code."""
+        raise NotImplementedError
+
+    async def acall(self) -> Any:
+        """Do it, from async code."""
+        raise NotImplementedError
+
+    def record(
+        self, timeline: Timeline, start: float, error: BaseException | None
+    ) -> None:
+        """Add this step's event to ``timeline``."""
 
     def run(self) -> Any:
-        raise NotImplementedError
+        timeline = self.timeline
+        if timeline is None:
+            return self.call()
+        start = timeline.now()
+        try:
+            value = self.call()
+        except BaseException as exc:
+            self.record(timeline, start, exc)
+            raise
+        self.record(timeline, start, None)
+        return value
 
     async def run_async(self) -> Any:
-        raise NotImplementedError
+        timeline = self.timeline
+        if timeline is None:
+            return await self.acall()
+        start = timeline.now()
+        try:
+            value = await self.acall()
+        except BaseException as exc:
+            self.record(timeline, start, exc)
+            raise
+        self.record(timeline, start, None)
+        return value
 
 
 class Send(Step):
@@ -44,7 +78,7 @@ class Send(Step):
     there; otherwise the first error propagates.
     """
 
-    __slots__ = ("signal", "batch", "sender", "kwargs", "errors", "timeline")
+    __slots__ = ("signal", "batch", "sender", "kwargs", "errors", "known_errors")
 
     def __init__(
         self,
@@ -55,49 +89,34 @@ class Send(Step):
         errors: Errors = None,
         timeline: Timeline | None = None,
     ) -> None:
+        super().__init__(timeline)
         self.signal = signal
         self.batch = batch
         self.sender = sender
         self.kwargs = kwargs
         self.errors = errors
-        self.timeline = timeline
 
-    def run(self) -> None:
-        if self.timeline is None:
-            return send_to(self.batch, self.sender, self.kwargs, self.errors)
-        return _record_sync(
-            self, send_to, self.batch, self.sender, self.kwargs, self.errors
-        )
+    def call(self) -> None:
+        send_to(self.batch, self.sender, self.kwargs, self.errors)
 
-    async def run_async(self) -> None:
-        if self.timeline is None:
-            return await send_to_async(
-                self.batch, self.sender, self.kwargs, self.errors
-            )
-        return await _record_async(
-            self, send_to_async, self.batch, self.sender, self.kwargs, self.errors
-        )
+    async def acall(self) -> None:
+        await send_to_async(self.batch, self.sender, self.kwargs, self.errors)
 
     def record(
         self, timeline: Timeline, start: float, error: BaseException | None
     ) -> None:
-        errors = self.errors
-        if error is None and errors:
-            error = errors[-1]
+        if error is None and self.errors:
+            error = self.errors[-1]
+        receivers = [receiver for receiver, _ in self.batch]
         timeline.add(
-            "signal",
-            self.signal.python_name,
-            start,
-            [receiver for receiver, _ in self.batch],
-            self.kwargs,
-            error,
+            "signal", self.signal.python_name, start, receivers, self.kwargs, error
         )
 
 
 class Call(Step):
     """Call a hook function of kind ``hook`` (``"before_request"``, ...), sync or ``async def``."""
 
-    __slots__ = ("hook", "fn", "args", "timeline")
+    __slots__ = ("hook", "fn", "args")
 
     def __init__(
         self,
@@ -106,20 +125,16 @@ class Call(Step):
         *args: Any,
         timeline: Timeline | None = None,
     ) -> None:
+        super().__init__(timeline)
         self.hook = hook
         self.fn = fn
         self.args = args
-        self.timeline = timeline
 
-    def run(self) -> Any:
-        if self.timeline is None:
-            return call_sync(self.fn, *self.args)
-        return _record_sync(self, call_sync, self.fn, *self.args)
+    def call(self) -> Any:
+        return call_sync(self.fn, *self.args)
 
-    async def run_async(self) -> Any:
-        if self.timeline is None:
-            return await call_async(self.fn, *self.args)
-        return await _record_async(self, call_async, self.fn, *self.args)
+    async def acall(self) -> Any:
+        return await call_async(self.fn, *self.args)
 
     def record(
         self, timeline: Timeline, start: float, error: BaseException | None
@@ -140,7 +155,7 @@ _HOOK_ARGS = {
 class Next(Step):
     """Call the next layer of Django's middleware chain (recorded as the view, if asked)."""
 
-    __slots__ = ("get_response", "request", "timeline")
+    __slots__ = ("get_response", "request")
 
     def __init__(
         self,
@@ -148,19 +163,15 @@ class Next(Step):
         request: Any,
         timeline: Timeline | None = None,
     ) -> None:
+        super().__init__(timeline)
         self.get_response = get_response
         self.request = request
-        self.timeline = timeline
 
-    def run(self) -> Any:
-        if self.timeline is None:
-            return self.get_response(self.request)
-        return _record_sync(self, self.get_response, self.request)
+    def call(self) -> Any:
+        return self.get_response(self.request)
 
-    async def run_async(self) -> Any:
-        if self.timeline is None:
-            return await self.get_response(self.request)
-        return await _record_async(self, self.get_response, self.request)
+    async def acall(self) -> Any:
+        return await self.get_response(self.request)
 
     def record(
         self, timeline: Timeline, start: float, error: BaseException | None
@@ -179,76 +190,21 @@ class Blocking(Step):
     def __init__(
         self, fn: Callable[..., Any], *args: Any, thread_sensitive: bool = False
     ) -> None:
+        super().__init__()
         self.fn = fn
         self.args = args
         self.thread_sensitive = thread_sensitive
 
-    def run(self) -> Any:
+    def call(self) -> Any:
         return self.fn(*self.args)
 
-    async def run_async(self) -> Any:
+    async def acall(self) -> Any:
         return await sync_to_async(self.fn, thread_sensitive=self.thread_sensitive)(
             *self.args
         )
 
 
-def _record_sync(step: Any, fn: Callable[..., T], *args: Any) -> T:
-    timeline: Timeline = step.timeline
-    start = timeline.now()
-    try:
-        value = fn(*args)
-    except BaseException as exc:
-        step.record(timeline, start, exc)
-        raise
-    step.record(timeline, start, None)
-    return value
-
-
-async def _record_async(step: Any, fn: Callable[..., Awaitable[T]], *args: Any) -> T:
-    timeline: Timeline = step.timeline
-    start = timeline.now()
-    try:
-        value = await fn(*args)
-    except BaseException as exc:
-        step.record(timeline, start, exc)
-        raise
-    step.record(timeline, start, None)
-    return value
-
-
 Flow = Generator[Step, Any, T]
-
-
-def run_sync(flow: Flow[T]) -> T:
-    """Drive ``flow`` from sync code."""
-    value: Any = None
-    error: BaseException | None = None
-    while True:
-        try:
-            step = flow.send(value) if error is None else flow.throw(error)
-        except StopIteration as stop:
-            return stop.value  # type: ignore[no-any-return]
-        error = value = None
-        try:
-            value = step.run()
-        except BaseException as exc:
-            error = exc
-
-
-async def run_async(flow: Flow[T]) -> T:
-    """Drive ``flow`` from async code."""
-    value: Any = None
-    error: BaseException | None = None
-    while True:
-        try:
-            step = flow.send(value) if error is None else flow.throw(error)
-        except StopIteration as stop:
-            return stop.value  # type: ignore[no-any-return]
-        error = value = None
-        try:
-            value = await step.run_async()
-        except BaseException as exc:
-            error = exc
 
 
 def signal_step(

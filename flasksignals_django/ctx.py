@@ -14,7 +14,7 @@ from types import TracebackType
 from typing import TYPE_CHECKING, Any
 
 from . import lifecycle
-from ._steps import run_async, run_sync
+from ._drivers import run_async, run_sync
 from .globals import current_context, reset_current, set_current
 from .tap import Timeline
 

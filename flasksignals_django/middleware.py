@@ -20,10 +20,10 @@ from django.utils.module_loading import import_string
 
 from . import tap
 from ._closing import arrange_teardown
-from ._steps import Blocking, run_async, run_sync
+from ._drivers import run_async, run_sync
+from ._steps import Blocking
 from .app import current_app
 from .ctx import RequestContext
-from .error_flow import on_django_exception, view_exception_response
 from .globals import current_request_context, reset_current, set_current
 from .lifecycle import (
     after_view,
@@ -33,6 +33,7 @@ from .lifecycle import (
     start_is_quiet,
     start_request,
 )
+from .lifecycle.errors import on_django_exception, view_exception_response
 
 GetResponse = Callable[[HttpRequest], Any]
 

@@ -69,6 +69,10 @@ class Event:
     args: Mapping[str, str] = field(default_factory=dict)
     answered: bool = False
     error: str | None = None
+    values: Mapping[str, Any] = field(default_factory=dict, repr=False, compare=False)
+    """The arguments themselves (the response, the exception, ...), for a tap's
+    ``on_event`` only: emptied once the taps were told, so that timelines keep
+    no request objects alive."""
 
 
 logger = logging.getLogger("flasksignals_django")
@@ -125,6 +129,7 @@ class Timeline:
             summarize(args or {}),
             answered,
             None if error is None else f"{type(error).__name__}: {error}",
+            dict(args or {}),
         )
         self.events.append(event)
         for tap in _taps:
@@ -132,6 +137,7 @@ class Timeline:
                 tap.on_event(self, event)
             except Exception:
                 logger.exception("%r.on_event raised", tap)
+        event.values = {}
         return event
 
 

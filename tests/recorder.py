@@ -1,8 +1,9 @@
 """A recorder of everything one request (or app context) does, for the lifecycle tests.
 
-``Recorder`` connects one recording receiver to every signal (``weak=False``)
-and, unless told otherwise, registers recording ``before_request``,
-``after_request``, ``teardown_request`` and ``teardown_appcontext`` hooks. Each
+``Recorder`` is a tap (:mod:`flasksignals_django.tap`): it sees every signal
+sent and, unless told otherwise, registers ``before_request``,
+``after_request``, ``teardown_request`` and ``teardown_appcontext`` hooks and
+records their calls. Each
 event is an :class:`Event`: a kind (``signal``, ``hook``, ``view``, ``user``,
 ``log``, ``body``), a name (signal names use Flask's attribute spelling,
 ``appcontext_pushed``), a summary of its arguments and the contexts that were
@@ -19,8 +20,7 @@ from typing import Any
 
 from django.http import HttpResponseBase
 
-from flasksignals_django import current_app, has_app_context, has_request_context
-from flasksignals_django.signals import SIGNALS
+from flasksignals_django import current_app, has_app_context, has_request_context, tap
 
 ACTIVE: list[Recorder] = []
 """The recorders in use, innermost last: views record through :func:`note`."""
@@ -78,12 +78,14 @@ class _LogHandler(logging.Handler):
         )
 
 
-class Recorder:
-    """Records signals, the standard hooks and whatever views and tests note.
+class Recorder(tap.Tap):
+    """Records, through the public recording tap, every signal sent and the standard
+    hooks it registers, plus whatever views and tests note.
 
     ``hooks`` picks which recording hooks to register: any of ``before_request``,
     ``after_request``, ``teardown_request``, ``teardown_appcontext`` (all by
     default). ``loggers`` are loggers whose ERROR records become ``log`` events.
+    Each event keeps the contexts active when it happened and the raw arguments.
     """
 
     HOOKS = (
@@ -102,11 +104,17 @@ class Recorder:
         self.hook_names = self.HOOKS if hooks is None else hooks
         self.logger_names = loggers
         self._lock = threading.Lock()
-        self._receivers: list[tuple[Any, Any]] = []
         self._hooks: list[tuple[list[Any], Any]] = []
+        self._own: set[str] = set()
         self._handlers: list[tuple[logging.Logger, logging.Handler]] = []
 
     # -- recording ----------------------------------------------------------------
+
+    def on_event(self, timeline: tap.Timeline, event: tap.Event) -> None:
+        if event.kind == "signal" or (
+            event.kind == "hook" and set(event.functions) & self._own
+        ):
+            self.note(event.kind, event.name, **event.values)
 
     def add(
         self, kind: str, name: str, args: dict[str, Any] | None = None, **raw: Any
@@ -119,7 +127,10 @@ class Recorder:
     def note(self, kind: str, name: str, **values: Any) -> Event:
         """Record a user event; values are summarised like signal arguments."""
         return self.add(
-            kind, name, {k: summary(k, v) for k, v in values.items()}, **values
+            kind,
+            name,
+            {k: summary(k, v) for k, v in sorted(values.items())},
+            **values,
         )
 
     @property
@@ -140,68 +151,50 @@ class Recorder:
 
     # -- setup ----------------------------------------------------------------------
 
-    def _signal_receiver(self, flask_name: str) -> Any:
-        def receiver(sender: Any, **kwargs: Any) -> None:
-            assert sender is current_app
-            self.add(
-                "signal",
-                flask_name,
-                {k: summary(k, v) for k, v in sorted(kwargs.items())},
-                **kwargs,
-            )
-
-        return receiver
-
-    def _register(self, registry: list[Any], fn: Any) -> None:
-        registry.append(fn)
-        self._hooks.append((registry, fn))
+    def _register(self, name: str, registry: list[Any], fn: Any) -> None:
+        if name in self.hook_names:
+            registry.append(fn)
+            self._hooks.append((registry, fn))
+            self._own.add(f"{fn.__module__}.{fn.__qualname__}")
 
     def __enter__(self) -> Recorder:
-        for signal in SIGNALS:
-            receiver = self._signal_receiver(signal.name.replace("-", "_"))
-            signal.connect(receiver, weak=False)
-            self._receivers.append((signal, receiver))
         app = current_app
-        if "before_request" in self.hook_names:
-            self._register(
-                app.before_request_funcs,
-                lambda: self.add("hook", "before_request") and None,
-            )
-        if "after_request" in self.hook_names:
 
-            def after_request(response: Any) -> Any:
-                self.note("hook", "after_request", response=response)
-                return response
+        def before_request() -> None:
+            return None
 
-            self._register(app.after_request_funcs, after_request)
-        if "teardown_request" in self.hook_names:
-            self._register(
-                app.teardown_request_funcs,
-                lambda exc: self.note("hook", "teardown_request", exc=exc) and None,
-            )
-        if "teardown_appcontext" in self.hook_names:
-            self._register(
-                app.teardown_appcontext_funcs,
-                lambda exc: self.note("hook", "teardown_appcontext", exc=exc) and None,
-            )
+        def after_request(response: Any) -> Any:
+            return response
+
+        def teardown_request(exc: BaseException | None) -> None:
+            return None
+
+        def teardown_appcontext(exc: BaseException | None) -> None:
+            return None
+
+        self._register("before_request", app.before_request_funcs, before_request)
+        self._register("after_request", app.after_request_funcs, after_request)
+        self._register("teardown_request", app.teardown_request_funcs, teardown_request)
+        self._register(
+            "teardown_appcontext", app.teardown_appcontext_funcs, teardown_appcontext
+        )
         for name in self.logger_names:
             logger = logging.getLogger(name)
             handler = _LogHandler(self)
             logger.addHandler(handler)
             self._handlers.append((logger, handler))
         ACTIVE.append(self)
+        tap.attach(self)
         return self
 
     def __exit__(self, *exc_info: Any) -> None:
+        tap.detach(self)
         ACTIVE.remove(self)
-        for signal, receiver in self._receivers:
-            signal.disconnect(receiver)
         for registry, fn in self._hooks:
             if fn in registry:
                 registry.remove(fn)
         for logger, handler in self._handlers:
             logger.removeHandler(handler)
-        self._receivers.clear()
         self._hooks.clear()
         self._handlers.clear()
 
@@ -210,32 +203,3 @@ def note(kind: str, name: str, **values: Any) -> None:
     """Record an event on the innermost active recorder (views call this)."""
     if ACTIVE:
         ACTIVE[-1].note(kind, name, **values)
-
-
-def use_plain_backends(settings: Any) -> None:
-    """Fall back to Django's own template backend and message storage where ours are missing.
-
-    The lifecycle tests do not depend on the signaling backends; this keeps them
-    runnable while those are absent (they are used as soon as they exist).
-    """
-    from importlib.util import find_spec
-
-    if find_spec("flasksignals_django.backends.django") is None:
-        settings.TEMPLATES = [
-            {
-                "BACKEND": "django.template.backends.django.DjangoTemplates",
-                "DIRS": [],
-                "APP_DIRS": True,
-                "OPTIONS": {
-                    "context_processors": [
-                        "django.template.context_processors.request",
-                        "django.contrib.auth.context_processors.auth",
-                        "django.contrib.messages.context_processors.messages",
-                    ]
-                },
-            }
-        ]
-    if find_spec("flasksignals_django.messages.storage") is None:
-        settings.MESSAGE_STORAGE = (
-            "django.contrib.messages.storage.fallback.FallbackStorage"
-        )

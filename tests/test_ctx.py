@@ -22,7 +22,7 @@ from flasksignals_django import (
 )
 from flasksignals_django.ctx import AppContext
 
-from .recorder import Recorder, note, use_plain_backends
+from .recorder import Recorder, note
 
 APP_TEARDOWN = [
     "hook:teardown_appcontext",
@@ -33,11 +33,6 @@ APP_TEARDOWN = [
 
 class Boom(Exception):
     pass
-
-
-@pytest.fixture(autouse=True)
-def _backends(settings):
-    use_plain_backends(settings)
 
 
 def test_app_context_outside_requests():

@@ -27,7 +27,7 @@ from flasksignals_django import (
 )
 from flasksignals_django.signals import SIGNALS
 
-from .recorder import Recorder, note, use_plain_backends
+from .recorder import Recorder, note
 from .views_core import ViewError
 
 TEARDOWN = [
@@ -45,11 +45,6 @@ class HookError(Exception):
 
 class HandlerError(Exception):
     pass
-
-
-@pytest.fixture(autouse=True)
-def _backends(settings):
-    use_plain_backends(settings)
 
 
 @pytest.fixture

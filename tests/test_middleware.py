@@ -12,7 +12,7 @@ from django.test import Client
 from flasksignals_django import current_app, g, has_app_context
 from flasksignals_django.middleware import HooksMiddleware, SignalsMiddleware
 
-from .recorder import Recorder, use_plain_backends
+from .recorder import Recorder
 from .views_core import ViewBaseException, ViewError
 
 SIGNALS_MW = "flasksignals_django.middleware.SignalsMiddleware"
@@ -24,11 +24,6 @@ TEARDOWN = [
     "signal:appcontext_tearing_down",
     "signal:appcontext_popped",
 ]
-
-
-@pytest.fixture(autouse=True)
-def _backends(settings):
-    use_plain_backends(settings)
 
 
 def test_hooks_middleware_needs_signals_middleware(settings):

@@ -12,12 +12,7 @@ from django.template.response import TemplateResponse
 from flasksignals_django import current_app
 from flasksignals_django.responses import describe, make_response, needs_render
 
-from .recorder import Recorder, use_plain_backends
-
-
-@pytest.fixture(autouse=True)
-def _backends(settings):
-    use_plain_backends(settings)
+from .recorder import Recorder
 
 
 def source():

@@ -1,18 +1,4 @@
-"""The order of one request, teardown included, written once.
-
-Each phase is a generator of :mod:`~flasksignals_django._steps` steps, run by
-``run_sync`` under WSGI and ``run_async`` under ASGI, so the order is the same
-on every path. See DESIGN's "Order of one request":
-
-- :func:`start_request`: what ``SignalsMiddleware`` does around the chain;
-- :func:`run_hooks`: what ``HooksMiddleware`` does around the view;
-- :func:`teardown_request`: what the response's closer does after the body;
-- :func:`push_app_context` / :func:`pop_app_context`: ``app_context()``.
-
-The ``*_is_quiet`` functions beside them decide when a phase would call
-nothing, so the middleware can skip building it (the fast path).
-Errors go through :mod:`~flasksignals_django.error_flow`.
-"""
+"""The request phases: what SignalsMiddleware and HooksMiddleware do, in order."""
 
 from __future__ import annotations
 
@@ -23,25 +9,28 @@ from django.core.exceptions import ImproperlyConfigured
 from django.http import HttpResponseBase
 from django.urls import resolve
 
-from . import tap
-from ._closing import arrange_teardown
-from ._sending import logger
-from ._steps import Blocking, Call, Flow, Next, mark_answered, signal_step
-from .error_flow import finish_value, handle_exception, wants_early_resolve
-from .globals import reset_current, set_current
-from .responses import describe
-from .signals import (
-    appcontext_popped,
+from flasksignals_django._closing import arrange_teardown
+from flasksignals_django._steps import (
+    Blocking,
+    Call,
+    Flow,
+    Next,
+    mark_answered,
+    signal_step,
+)
+from flasksignals_django.globals import reset_current, set_current
+from flasksignals_django.responses import describe
+from flasksignals_django.signals import (
     appcontext_pushed,
-    appcontext_tearing_down,
     request_finished,
     request_started,
-    request_tearing_down,
 )
 
+from .errors import finish_value, handle_exception, wants_early_resolve
+
 if TYPE_CHECKING:
-    from .app import App
-    from .ctx import AppContext, RequestContext, _Context
+    from flasksignals_django.app import App
+    from flasksignals_django.ctx import RequestContext, _Context
 
 MISSING_HOOKS_MIDDLEWARE = (
     "before_request, after_request or error handler functions are registered, but "
@@ -226,128 +215,3 @@ def _checked(rv: Any, func: object) -> HttpResponseBase:
             f"{describe(func)} must return the response to use, but it returned {type(rv).__name__}."
         )
     return rv
-
-
-# -- teardown ----------------------------------------------------------------------
-
-
-def teardown_is_quiet(ctx: RequestContext) -> bool:
-    """True when tearing down would call nothing: no teardown function, no receiver."""
-    app = ctx.app
-    return ctx.timeline is None and not (
-        app.teardown_request_funcs
-        or app.teardown_appcontext_funcs
-        or request_tearing_down.receivers
-        or appcontext_tearing_down.receivers
-        or appcontext_popped.receivers
-    )
-
-
-def teardown_request(ctx: RequestContext, exc: BaseException | None) -> Flow[None]:
-    """teardown_request functions and request_tearing_down see the request; the app
-    context's steps see the app context alone, and ``appcontext_popped`` no
-    context at all, as in Flask. Every step runs; errors are logged."""
-    if teardown_is_quiet(ctx):
-        return
-    if exc is None:
-        exc = ctx.exc
-    errors: list[BaseException] = []
-    token = set_current(ctx)
-    try:
-        yield from _call_robustly(
-            ctx, "teardown_request", ctx.app.teardown_request_funcs, exc, errors
-        )
-        step = signal_step(request_tearing_down, ctx, {"exc": exc}, errors)
-        if step is not None:
-            yield step
-        view = ctx.app_only()
-        view_token = set_current(view)
-        try:
-            yield from _teardown_app_context(view, exc, errors)
-        finally:
-            reset_current(view_token)
-    finally:
-        reset_current(token)
-    yield from _send_popped(ctx, errors, outside=True)
-    if ctx.timeline is not None:
-        tap.finish(ctx.timeline)
-
-
-def _call_robustly(
-    ctx: _Context,
-    hook: str,
-    funcs: list[Callable[..., Any]],
-    exc: BaseException | None,
-    errors: list[BaseException],
-) -> Flow[None]:
-    for func in reversed(list(funcs)):
-        try:
-            yield Call(hook, func, exc, timeline=ctx.timeline)
-        except BaseException as error:  # a teardown step never stops the others
-            logger.error("Teardown function %s raised", describe(func), exc_info=error)
-            errors.append(error)
-
-
-def _teardown_app_context(
-    ctx: _Context, exc: BaseException | None, errors: list[BaseException]
-) -> Flow[None]:
-    yield from _call_robustly(
-        ctx, "teardown_appcontext", ctx.app.teardown_appcontext_funcs, exc, errors
-    )
-    step = signal_step(appcontext_tearing_down, ctx, {"exc": exc}, errors)
-    if step is not None:
-        yield step
-
-
-def _send_popped(
-    ctx: _Context, errors: list[BaseException], outside: bool
-) -> Flow[None]:
-    step = signal_step(appcontext_popped, ctx, {}, errors)
-    if step is not None:
-        if outside:  # a request's app context: nothing is current any more
-            token = set_current(None)
-            try:
-                yield step
-            finally:
-                reset_current(token)
-        else:
-            yield step
-
-
-# -- app_context() -----------------------------------------------------------------
-
-
-def push_app_context(ctx: AppContext) -> Flow[None]:
-    """Make ``ctx`` current and send ``appcontext_pushed``."""
-    if not ctx.pushed and ctx.timeline is None:
-        ctx.timeline = tap.new_timeline()
-    ctx.activate()
-    step = signal_step(appcontext_pushed, ctx, {})
-    if step is not None:
-        try:
-            yield step
-        except BaseException:
-            ctx.deactivate()
-            raise
-
-
-def pop_app_context(ctx: AppContext, exc: BaseException | None) -> Flow[None]:
-    """Tear down on the last pop, restore the previous context, send ``appcontext_popped``.
-
-    Every step runs; then the first error is raised.
-    """
-    if not ctx.pushed:
-        raise RuntimeError(f"{ctx!r} was popped more often than it was pushed.")
-    errors: list[BaseException] = []
-    last = ctx.pushed == 1
-    try:
-        if last:
-            yield from _teardown_app_context(ctx, exc, errors)
-    finally:
-        ctx.deactivate()
-    yield from _send_popped(ctx, errors, outside=False)
-    if last and ctx.timeline is not None:
-        tap.finish(ctx.timeline)
-        ctx.timeline = None
-    if errors:
-        raise errors[0]

@@ -18,18 +18,29 @@ from django.core.signals import got_request_exception as django_got_request_exce
 from django.http import HttpRequest, HttpResponseBase
 from django.urls import Resolver404
 
-from ._django import error_response, mark_logged, uncaught_error_response
-from ._sending import logger
-from ._steps import Blocking, Call, Flow, mark_answered, run_sync, signal_step
-from .conf import conf
-from .errors import InternalServerError, http_code
-from .globals import current_request_context
-from .responses import describe, make_response, needs_render
-from .signals import got_request_exception
+from flasksignals_django._django import (
+    error_response,
+    mark_logged,
+    uncaught_error_response,
+)
+from flasksignals_django._drivers import run_sync
+from flasksignals_django._sending import logger
+from flasksignals_django._steps import (
+    Blocking,
+    Call,
+    Flow,
+    mark_answered,
+    signal_step,
+)
+from flasksignals_django.conf import conf
+from flasksignals_django.errors import InternalServerError, http_code
+from flasksignals_django.globals import current_request_context
+from flasksignals_django.responses import describe, make_response, needs_render
+from flasksignals_django.signals import got_request_exception
 
 if TYPE_CHECKING:
-    from .app import App
-    from .ctx import RequestContext
+    from flasksignals_django.app import App
+    from flasksignals_django.ctx import RequestContext
 
 django_request_logger = logging.getLogger("django.request")
 
