@@ -272,6 +272,7 @@ def test_demo_reads_on_a_phone(phone, demo_url, tmp_path):
         width = phone.evaluate("document.documentElement.scrollWidth")
         assert width <= PHONE["width"], (path, width)
         name = path.strip("/").replace("/", "-") or "home"
+        phone.screenshot(path=tmp_path / f"phone-{name}-top.png")
         phone.screenshot(path=tmp_path / f"phone-{name}.png", full_page=True)
         phone.locator("#timeline").scroll_into_view_if_needed()
         phone.screenshot(path=tmp_path / f"phone-{name}-timeline.png")
