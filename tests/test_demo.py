@@ -189,16 +189,22 @@ def test_demo_stream_has_a_row_per_chunk_and_tears_down_after_the_last(demo, cli
 
 
 @pytest.mark.django_db(transaction=True)
-async def test_demo_async_view_logs_its_row_under_asgi(demo, async_client):
+async def test_demo_async_view_logs_its_row_under_asgi(demo, async_client, caplog):
+    caplog.set_level("INFO", logger="demo")
     response = await async_client.get("/async/")
     assert response.status_code == 200
     row = await RequestLog.objects.aget(path="/async/")
     assert row.complete
     assert names(row) == [*REQUEST_START, "view", *TEMPLATE, *REQUEST_END]
+    # Teardown and on_finish ran in sync code, off the event loop's thread.
+    assert "GET /async/ -> 200" in caplog.text
+    assert "event loop" not in caplog.text
 
 
 @pytest.mark.django_db(transaction=True)
-async def test_demo_orm_writes_leave_the_event_loop_thread():
+async def test_demo_orm_writes_leave_the_event_loop_thread(caplog):
+    caplog.set_level("INFO", logger="demo")
+
     def write():
         RequestLog.objects.create(
             rid="00000000-0000-0000-0000-000000000001",
@@ -210,6 +216,7 @@ async def test_demo_orm_writes_leave_the_event_loop_thread():
     demo_events.run_orm(write)  # on the loop: the ORM would refuse here
     demo_events._loop_writer.submit(lambda: None).result(timeout=30)
     assert await RequestLog.objects.filter(path="/from-a-loop/").aexists()
+    assert "went to a helper thread" in caplog.text
 
 
 @pytest.mark.django_db

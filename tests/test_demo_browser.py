@@ -298,5 +298,5 @@ def test_demo_toolbar_shows_the_flasksignals_panel(page, demo_url, tmp_path):
         panel = page.locator("#FlaskSignalsPanel .djdt-scroll")
         expect(panel).to_contain_text("request_started")
         expect(panel).to_contain_text("before_render_template")
-        assert panel.locator("tr, li").count() > 5
+        expect(panel).to_contain_text("teardown_request")
     page.screenshot(path=tmp_path / "toolbar.png")

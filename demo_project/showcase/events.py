@@ -55,6 +55,7 @@ def run_orm(write: Callable[[], object]) -> None:
     except RuntimeError:
         write()
         return
+    logger.info("an ORM write on an event loop's thread went to a helper thread")
     _loop_writer.submit(write)
 
 
