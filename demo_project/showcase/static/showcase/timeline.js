@@ -26,6 +26,13 @@
     return span;
   }
 
+  // A stretch with no event; after request_finished, the server sends the body.
+  function gap(idle, before) {
+    var sending = before.name === "request_finished" || before.kind === "chunk";
+    var text = ms(idle) + " ms " + (sending ? "sending the response" : "with no event");
+    return el("li", "gap", "⋯ " + text + " ⋯");
+  }
+
   function row(event, total) {
     var li = el("li", "k-" + event.kind);
     if (event.answered) li.classList.add("answered");
@@ -74,7 +81,17 @@
     });
     head.querySelector(".ev-bar").style.background = "none";
     list.appendChild(head);
-    data.events.forEach(function (event) { list.appendChild(row(event, total)); });
+    var end = 0;
+    var last = null;
+    data.events.forEach(function (event) {
+      var idle = event.offset_ms - end;
+      if (last && idle > Math.max(5, total / 10)) list.appendChild(gap(idle, last));
+      list.appendChild(row(event, total));
+      if (event.offset_ms + event.duration_ms > end) {
+        end = event.offset_ms + event.duration_ms;
+        last = event;
+      }
+    });
     box.appendChild(list);
     box.dataset.state = data.complete ? "complete" : "partial";
   }
