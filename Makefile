@@ -6,7 +6,7 @@ PORT ?= 8000
 STAMP := $(VENV)/.installed
 DEMO_STAMP := $(VENV)/.demo-installed
 
-.PHONY: demo test lint test-matrix bench clean
+.PHONY: demo test lint test-matrix bench dist clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -42,5 +42,10 @@ test-matrix: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python -m benchmarks
 
+dist: $(STAMP)
+	rm -rf dist
+	$(BIN)/python -m build
+	$(BIN)/twine check --strict dist/*
+
 clean:
-	rm -rf $(VENV) .nox .coverage .coverage.* .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) .nox dist .coverage .coverage.* .pytest_cache .mypy_cache .ruff_cache

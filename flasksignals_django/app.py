@@ -5,48 +5,20 @@ from __future__ import annotations
 import logging
 import threading
 import warnings
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable
 from typing import Any, TypeVar
 
 from django.conf import settings
+from django.core import mail
 
 from .conf import conf
+from .config import Config
 from .ctx import AppContext
 from .errors import HANDLED_CODES, InternalServerError, http_code
 from .responses import describe as _describe
 
 F = TypeVar("F", bound=Callable[..., Any])
 ErrorHandlerKey = int | type[BaseException]
-
-
-class Config(Mapping[str, Any]):
-    """A read-only view of ``django.conf.settings`` with Flask's ``config`` API."""
-
-    def __getitem__(self, key: str) -> Any:
-        try:
-            return getattr(settings, key)
-        except AttributeError:
-            raise KeyError(key) from None
-
-    def __getattr__(self, key: str) -> Any:
-        return getattr(settings, key)
-
-    def __setattr__(self, key: str, value: Any) -> None:
-        raise TypeError(
-            "current_app.config is read-only: change Django's settings instead."
-        )
-
-    def __contains__(self, key: object) -> bool:
-        return isinstance(key, str) and hasattr(settings, key)
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(name for name in dir(settings) if name.isupper())
-
-    def __len__(self) -> int:
-        return sum(1 for _ in self)
-
-    def __repr__(self) -> str:
-        return "<Config: a read-only view of django.conf.settings>"
 
 
 class App:
@@ -66,6 +38,8 @@ class App:
         self.teardown_request_funcs: list[Callable[[BaseException | None], Any]] = []
         self.teardown_appcontext_funcs: list[Callable[[BaseException | None], Any]] = []
         self.error_handlers: dict[ErrorHandlerKey, Callable[[Any], Any]] = {}
+        self.extensions: dict[str, Any] = {}
+        self.template_context_processors: list[Callable[[], Any]] = []
         self._got_first_request = False
         self._first_request_lock = threading.Lock()
 
@@ -111,6 +85,26 @@ class App:
         """Set whether the process served its first request (for tests)."""
         self._got_first_request = got_first_request
 
+    @property
+    def testing(self) -> bool:
+        """``config["TESTING"]`` when set, else whether Django's test environment is set up.
+
+        Django's test runner and pytest-django both call
+        ``django.test.utils.setup_test_environment()``, which creates
+        ``django.core.mail.outbox``; ``teardown_test_environment()`` removes it.
+        """
+        if "TESTING" in self.config:
+            return bool(self.config["TESTING"])
+        return hasattr(mail, "outbox")
+
+    @testing.setter
+    def testing(self, value: bool) -> None:
+        self.config["TESTING"] = value
+
+    def _get_current_object(self) -> App:
+        """The app itself: ``current_app`` is a real object, not a proxy as in Flask."""
+        return self
+
     # -- hook decorators -------------------------------------------------
 
     def before_first_request(self, f: F) -> F:
@@ -149,6 +143,16 @@ class App:
         """Run ``f(exc)`` when an app context is popped (each request pops one)."""
         _check_callable(f, "teardown_appcontext")
         self.teardown_appcontext_funcs.append(f)
+        return f
+
+    def context_processor(self, f: F) -> F:
+        """Merge ``f()``'s dict into every template rendered through the signaling backends.
+
+        As in Flask's ``update_template_context``, the view's own values win over
+        it; a later processor's values win over an earlier one's.
+        """
+        _check_callable(f, "context_processor")
+        self.template_context_processors.append(f)
         return f
 
     def errorhandler(self, code_or_exception: ErrorHandlerKey) -> Callable[[F], F]:

@@ -6,23 +6,24 @@ Every check is registered with the ``flasksignals`` tag, so
 
 from __future__ import annotations
 
-import contextlib
-import weakref
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from typing import Any
 
-from blinker import NamedSignal
 from django.apps import AppConfig
 from django.conf import settings
 from django.core.checks import CheckMessage, Error, register
 from django.core.checks import Warning as CheckWarning
-from django.urls import get_resolver
 from django.utils.module_loading import import_string
 
-from ._blinker import make_id, make_ref
+from ._weak_receivers import check_weak_receivers, import_urlconf
+from ._weak_receivers import forget_receivers as forget_receivers  # for tests
+from ._weak_receivers import remembered_receivers as remembered_receivers
 from .app import current_app
-from .responses import describe
-from .signals import SIGNALS, before_render_template, message_flashed, template_rendered
+from .signals import (
+    before_render_template,
+    message_flashed,
+    template_rendered,
+)
 
 TAG = "flasksignals"
 SIGNALS_MIDDLEWARE = "flasksignals_django.middleware.SignalsMiddleware"
@@ -77,13 +78,6 @@ def _from_package(path: str, package: str) -> bool:
     return any(name.startswith(package) for name in _lineage(path))
 
 
-def _import_urlconf() -> None:
-    # Receivers and hooks are often registered when views modules are imported,
-    # which the URLconf does; a broken URLconf is reported by Django's own checks.
-    with contextlib.suppress(Exception):
-        _ = get_resolver().url_patterns
-
-
 def check_signals_middleware(
     app_configs: AppConfigs = None, **kwargs: Any
 ) -> list[CheckMessage]:
@@ -118,7 +112,7 @@ def check_hooks_middleware(
     middleware = _middleware()
     index = _index(middleware, HOOKS_MIDDLEWARE)
     if index is None:
-        _import_urlconf()
+        import_urlconf()
         registered = [
             name
             for name, registry in (
@@ -188,20 +182,24 @@ def check_async_middleware(
 def check_template_backends(
     app_configs: AppConfigs = None, **kwargs: Any
 ) -> list[CheckMessage]:
-    """W002: template signals have receivers but no ``TEMPLATES`` backend sends them."""
-    _import_urlconf()
-    connected = [
-        s.name for s in (before_render_template, template_rendered) if s.receivers
+    """W002: template signals or app context processors, but no signaling ``TEMPLATES`` backend."""
+    import_urlconf()
+    unused = [
+        f"{s.python_name} has receivers"
+        for s in (before_render_template, template_rendered)
+        if s.receivers
     ]
-    if not connected:
+    if current_app.template_context_processors:
+        unused.append("current_app.context_processor functions are registered")
+    if not unused:
         return []
     backends = [str(engine.get("BACKEND", "")) for engine in settings.TEMPLATES]
     if any(_from_package(path, BACKENDS_PACKAGE) for path in backends):
         return []
     return [
         CheckWarning(
-            f"{' and '.join(connected)} have receivers, but no TEMPLATES backend "
-            "sends the template signals, so the receivers are never called.",
+            f"{' and '.join(unused)}, but no TEMPLATES backend is a signaling one, "
+            "so they are never used.",
             hint="Set BACKEND in TEMPLATES to "
             "'flasksignals_django.backends.django.DjangoTemplates' or "
             "'flasksignals_django.backends.jinja2.Jinja2' (same OPTIONS as Django's).",
@@ -214,7 +212,7 @@ def check_message_storage(
     app_configs: AppConfigs = None, **kwargs: Any
 ) -> list[CheckMessage]:
     """W003: ``message_flashed`` has receivers but messages cannot send it."""
-    _import_urlconf()
+    import_urlconf()
     if not message_flashed.receivers:
         return []
     messages: list[CheckMessage] = []
@@ -222,7 +220,7 @@ def check_message_storage(
     if not _from_package(storage, STORAGE_PACKAGE):
         messages.append(
             CheckWarning(
-                f"message-flashed has receivers, but MESSAGE_STORAGE ({storage}) does "
+                f"message_flashed has receivers, but MESSAGE_STORAGE ({storage}) does "
                 "not send it: only flasksignals_django.flash() does, messages added "
                 "through django.contrib.messages send nothing.",
                 hint="Set MESSAGE_STORAGE = "
@@ -234,80 +232,13 @@ def check_message_storage(
     if _index(_middleware(), MESSAGE_MIDDLEWARE) is None:
         messages.append(
             CheckWarning(
-                f"message-flashed has receivers, but {MESSAGE_MIDDLEWARE} is not in "
+                f"message_flashed has receivers, but {MESSAGE_MIDDLEWARE} is not in "
                 "MIDDLEWARE, so no message can be stored and none is flashed.",
                 hint=f"Add '{MESSAGE_MIDDLEWARE}' to MIDDLEWARE, above HooksMiddleware.",
                 id="flasksignals_django.W003",
             )
         )
     return messages
-
-
-# -- W005: weak receivers that die at once --------------------------------
-#
-# blinker drops a dead weak receiver silently, often before any check runs, so
-# the receivers are recorded when they connect. Only weak references are kept.
-
-_Key = tuple[str, str]
-_weak_locals: dict[_Key, weakref.ref[Any]] = {}
-
-
-def _is_local(receiver: object) -> bool:
-    qualname = getattr(receiver, "__qualname__", None)
-    return isinstance(qualname, str) and (
-        "<lambda>" in qualname or "<locals>" in qualname
-    )
-
-
-def _key(signal: NamedSignal, receiver: Callable[..., Any]) -> _Key:
-    code = getattr(receiver, "__code__", None)
-    where = f" ({code.co_filename}:{code.co_firstlineno})" if code is not None else ""
-    return signal.name, describe(receiver) + where
-
-
-def _remember_weak_local(
-    signal: NamedSignal, *, receiver: Callable[..., Any], weak: bool, **extra: Any
-) -> None:
-    if weak and _is_local(receiver):
-        _weak_locals[_key(signal, receiver)] = make_ref(receiver)
-
-
-def _forget_weak_local(
-    signal: NamedSignal, *, receiver: Callable[..., Any], **extra: Any
-) -> None:
-    if make_id(receiver) not in signal.receivers:
-        _weak_locals.pop(_key(signal, receiver), None)
-
-
-for _signal in SIGNALS:
-    _signal.receiver_connected.connect(_remember_weak_local, weak=False)
-    _signal.receiver_disconnected.connect(_forget_weak_local, weak=False)
-
-
-def check_weak_receivers(
-    app_configs: AppConfigs = None, **kwargs: Any
-) -> list[CheckMessage]:
-    """W005: a lambda or nested function connected weakly (collected at once, never called)."""
-    _import_urlconf()
-    found = dict.fromkeys(_weak_locals)
-    # Also those connected before this module was imported, while they live.
-    for signal in SIGNALS:
-        for ref in list(signal.receivers.values()):
-            receiver = ref() if isinstance(ref, weakref.ref) else None
-            if receiver is not None and _is_local(receiver):
-                found[_key(signal, receiver)] = None
-    return [
-        CheckWarning(
-            f"This receiver is connected weakly to {name}: a lambda or nested function "
-            "is garbage collected as soon as nothing else refers to it, and is then "
-            "never called.",
-            hint="Connect it with weak=False (and disconnect it when done), or define "
-            "the receiver at module level.",
-            obj=receiver,
-            id="flasksignals_django.W005",
-        )
-        for name, receiver in found
-    ]
 
 
 for _check in (

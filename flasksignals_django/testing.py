@@ -59,14 +59,22 @@ _REGISTRIES = (
     "after_request_funcs",
     "teardown_request_funcs",
     "teardown_appcontext_funcs",
+    "template_context_processors",
 )
 
 
 @contextmanager
 def isolated_hooks(app: App = current_app) -> Iterator[App]:
-    """Restore every hook registry of ``app`` on exit, so a test's hooks do not leak."""
+    """Restore what a test may register on ``app``, so nothing leaks into the next test.
+
+    That is every hook registry, the error handlers, the context processors,
+    ``app.extensions`` and the config's own values (Django's settings are
+    restored by Django's test tools).
+    """
     saved = {name: list(getattr(app, name)) for name in _REGISTRIES}
     handlers = dict(app.error_handlers)
+    extensions = dict(app.extensions)
+    own_config = dict(app.config._own)
     got_first_request = app.got_first_request
     try:
         yield app
@@ -75,6 +83,10 @@ def isolated_hooks(app: App = current_app) -> Iterator[App]:
             getattr(app, name)[:] = funcs
         app.error_handlers.clear()
         app.error_handlers.update(handlers)
+        app.extensions.clear()
+        app.extensions.update(extensions)
+        app.config._own.clear()
+        app.config._own.update(own_config)
         app.reset_first_request(got_first_request)
 
 

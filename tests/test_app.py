@@ -1,6 +1,9 @@
 from __future__ import annotations
 
 import logging
+import os
+import subprocess
+import sys
 
 import pytest
 from django.core.exceptions import (
@@ -250,3 +253,94 @@ def test_app_context():
     ctx = current_app.app_context()
     assert isinstance(ctx, AppContext)
     assert ctx is not current_app.app_context()
+
+
+# -- the surface Flask extensions use ------------------------------------------
+
+
+def test_get_current_object_is_the_app_itself():
+    assert current_app._get_current_object() is current_app
+    app = App("other")
+    assert app._get_current_object() is app
+
+
+def test_extensions_is_a_dict_restored_by_isolated_hooks():
+    from flasksignals_django.testing import isolated_hooks
+
+    assert current_app.extensions == {}
+    current_app.extensions["kept"] = "state"
+    extensions = current_app.extensions
+    with isolated_hooks():
+        current_app.extensions["sqlalchemy"] = object()
+        del current_app.extensions["kept"]
+    assert current_app.extensions is extensions
+    assert current_app.extensions == {"kept": "state"}
+
+
+def test_context_processor_returns_f_and_keeps_order():
+    def first():
+        return {}
+
+    def second():
+        return {}
+
+    assert current_app.context_processor(first) is first
+    assert current_app.context_processor(second) is second
+    assert current_app.template_context_processors == [first, second]
+    with pytest.raises(TypeError, match="context_processor"):
+        current_app.context_processor("not callable")
+
+
+def test_isolated_hooks_restores_context_processors():
+    from flasksignals_django.testing import isolated_hooks
+
+    current_app.context_processor(f)
+    with isolated_hooks():
+        current_app.context_processor(g)
+        assert current_app.template_context_processors == [f, g]
+    assert current_app.template_context_processors == [f]
+
+
+def test_testing_is_true_under_pytest_django():
+    assert current_app.testing is True
+
+
+@override_settings(TESTING=False)
+def test_testing_follows_a_testing_setting():
+    assert current_app.testing is False
+    with pytest.raises(TypeError, match="TESTING"):
+        current_app.testing = True
+
+
+def test_testing_can_be_set_as_in_flask():
+    current_app.testing = False
+    assert current_app.config["TESTING"] is False
+    assert current_app.testing is False
+
+
+TESTING_OUTSIDE_TESTS = """
+import django
+django.setup()
+from django.test.runner import DiscoverRunner
+from flasksignals_django import current_app
+seen = [current_app.testing]
+runner = DiscoverRunner(verbosity=0)
+runner.setup_test_environment()
+seen.append(current_app.testing)
+runner.teardown_test_environment()
+seen.append(current_app.testing)
+print(seen)
+"""
+
+
+def test_testing_follows_djangos_test_environment():
+    done = subprocess.run(
+        [sys.executable, "-c", TESTING_OUTSIDE_TESTS],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env={**os.environ, "DJANGO_SETTINGS_MODULE": "tests.settings"},
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "[False, True, False]"

@@ -35,7 +35,9 @@ def runtime_imports(path: Path) -> set[str]:
             elif isinstance(child, ast.ImportFrom):
                 base = child.module or ""
                 if child.level:
-                    anchor = package.split(".")[: len(package.split(".")) - child.level + 1]
+                    anchor = package.split(".")[
+                        : len(package.split(".")) - child.level + 1
+                    ]
                     base = ".".join([*anchor, base] if base else anchor)
                 for alias in child.names:  # a submodule, else a name of ``base``
                     submodule = f"{base}.{alias.name}"
@@ -95,16 +97,23 @@ def test_every_module_reads_in_one_sitting():
 
 
 def test_private_names_of_blinker_and_django_stay_in_their_modules():
-    allowed = {"flasksignals_django._blinker": "blinker", "flasksignals_django._django": "django"}
+    allowed = {
+        "flasksignals_django._blinker": "blinker",
+        "flasksignals_django._django": "django",
+    }
     offenders = []
     for path in PACKAGE.rglob("*.py"):
         name = module_name(path)
         for node in ast.walk(ast.parse(path.read_text())):
             if isinstance(node, ast.ImportFrom) and node.module:
                 top = node.module.split(".")[0]
-                private = any(part.startswith("_") for part in node.module.split(".")) or any(
-                    alias.name.startswith("_") for alias in node.names
-                )
-                if top in ("blinker", "django") and private and allowed.get(name) != top:
+                private = any(
+                    part.startswith("_") for part in node.module.split(".")
+                ) or any(alias.name.startswith("_") for alias in node.names)
+                if (
+                    top in ("blinker", "django")
+                    and private
+                    and allowed.get(name) != top
+                ):
                     offenders.append(f"{name}: from {node.module} import ...")
     assert offenders == []

@@ -33,9 +33,9 @@ DJANGO_TEMPLATES = [
 
 @pytest.fixture(autouse=True)
 def _no_recorded_weak_receivers():
-    checks._weak_locals.clear()
+    checks.forget_receivers()
     yield
-    checks._weak_locals.clear()
+    checks.forget_receivers()
 
 
 def run(**overrides):
@@ -175,7 +175,20 @@ def test_template_receivers_without_our_backend(signal):
     with signal.connected_to(receiver):
         [message] = run(TEMPLATES=DJANGO_TEMPLATES)
     assert message.id == "flasksignals_django.W002"
-    assert signal.name in message.msg
+    assert signal.name.replace("-", "_") in message.msg
+    assert signal.name not in message.msg
+
+
+def test_app_context_processors_without_our_backend():
+    current_app.context_processor(dict)
+    [message] = run(TEMPLATES=DJANGO_TEMPLATES)
+    assert message.id == "flasksignals_django.W002"
+    assert "current_app.context_processor" in message.msg
+    templates = [
+        *DJANGO_TEMPLATES,
+        {"BACKEND": "flasksignals_django.backends.jinja2.Jinja2"},
+    ]
+    assert check_ids(TEMPLATES=templates) == []
 
 
 def test_template_receivers_with_an_unimportable_backend():
@@ -208,6 +221,7 @@ def test_message_receivers_with_django_storage():
         [message] = run(MESSAGE_STORAGE=storage)
     assert message.id == "flasksignals_django.W003"
     assert storage in message.msg
+    assert message.msg.startswith("message_flashed has receivers")
 
 
 @pytest.mark.parametrize(
@@ -276,7 +290,8 @@ def test_weak_lambda_receiver_is_reported_after_it_died():
     assert message.id == "flasksignals_django.W005"
     assert "<lambda>" in message.obj
     assert __file__ in message.obj
-    assert "request-started" in message.msg
+    assert "request_started" in message.msg
+    assert "request-started" not in message.msg
     assert "weak=False" in message.hint
 
 
@@ -314,7 +329,7 @@ def test_weak_nested_receiver_connected_before_the_hook_is_found():
         pass
 
     request_started.connect(nested)
-    checks._weak_locals.clear()  # as if connected before checks.py was imported
+    checks.forget_receivers()  # as if connected before checks.py was imported
     try:
         assert check_ids() == ["W005"]
     finally:
@@ -357,7 +372,7 @@ def test_recording_keeps_no_receiver_alive():
         pass
 
     request_started.connect(nested)
-    [ref] = checks._weak_locals.values()
+    [ref] = checks.remembered_receivers()
     assert ref() is nested
     del nested
     assert not request_started.receivers

@@ -79,6 +79,8 @@ def test_handle_uncaught_exception_sends_nothing():
     assert seen == []
 
 
-@pytest.mark.parametrize("name", ["response_for_exception", "handle_uncaught_exception"])
+@pytest.mark.parametrize(
+    "name", ["response_for_exception", "handle_uncaught_exception"]
+)
 def test_internal_functions_exist(name):
     assert callable(getattr(exception, name))

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from flasksignals_django import tap
+from flasksignals_django._sending import call_sync
 from flasksignals_django._steps import send
 from flasksignals_django.app import current_app
 from flasksignals_django.signals import before_render_template, template_rendered
@@ -29,6 +30,35 @@ def signals_wanted() -> bool:
         or template_rendered.receivers
         or tap.is_attached()
     )
+
+
+def with_app_values(context: Any) -> Any:
+    """``context`` on top of the app's context processors' values (Flask's order).
+
+    The result is what the backend then renders as the view's context, so the
+    engine's own context processors keep Django's place: below it in
+    ``DjangoTemplates`` (view > app's > engine's), above it in ``Jinja2``
+    (engine's and ``request``/``csrf_*`` > view > app's).
+
+    Without ``current_app.context_processor`` functions this returns ``context``
+    as it is, at the cost of one check. A context that is not a dict is left for
+    the backend to reject, as Django does.
+    """
+    processors = current_app.template_context_processors
+    if not processors or not (context is None or isinstance(context, dict)):
+        return context
+    values: dict[str, Any] = {}
+    for processor in processors:
+        output = call_sync(processor)
+        if not isinstance(output, Mapping):
+            raise TypeError(
+                f"Context processor {getattr(processor, '__qualname__', processor)!r} "
+                f"returned {type(output).__name__}, not a dict."
+            )
+        values.update(output)
+    if context:
+        values.update(context)
+    return values
 
 
 def render(template: Any, context: dict[str, Any], draw: Callable[[], str]) -> str:

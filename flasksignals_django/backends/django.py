@@ -48,6 +48,7 @@ class Template(django_backend.Template, _render.NamedTemplate):
     def render(
         self, context: dict[str, Any] | None = None, request: HttpRequest | None = None
     ) -> str:
+        context = _render.with_app_values(context)
         if not _render.signals_wanted():
             return super().render(context, request)
         if context is not None and not isinstance(context, dict):

@@ -43,6 +43,7 @@ class Template(jinja2_backend.Template, _render.NamedTemplate):
     def render(
         self, context: dict[str, Any] | None = None, request: HttpRequest | None = None
     ) -> str:
+        context = _render.with_app_values(context)
         if not _render.signals_wanted():
             # Django's backend writes request values into the caller's dict; ours never does.
             if request is not None and context is not None:

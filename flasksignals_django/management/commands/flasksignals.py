@@ -6,14 +6,13 @@ import weakref
 from collections.abc import Callable
 from typing import Any, NamedTuple
 
-from blinker import NamedSignal
 from django.core.management.base import BaseCommand
 from django.urls import get_resolver
 
 from flasksignals_django._blinker import sender_labels
 from flasksignals_django.app import ErrorHandlerKey, current_app
 from flasksignals_django.responses import describe
-from flasksignals_django.signals import SIGNALS
+from flasksignals_django.signals import SIGNALS, OrderedSignal
 
 
 class ReceiverInfo(NamedTuple):
@@ -24,7 +23,7 @@ class ReceiverInfo(NamedTuple):
     weak: bool
 
 
-def receiver_infos(signal: NamedSignal) -> list[ReceiverInfo]:
+def receiver_infos(signal: OrderedSignal) -> list[ReceiverInfo]:
     """The receivers of ``signal`` in connection order, with their sender filters."""
     infos = []
     for receiver_id, value in list(signal.receivers.items()):
@@ -57,7 +56,7 @@ class Command(BaseCommand):
         _ = get_resolver().url_patterns
         self._heading("Signals (receivers in the order they are called)")
         for signal in SIGNALS:
-            self.stdout.write(signal.name)
+            self.stdout.write(signal.python_name)
             infos = receiver_infos(signal)
             if not infos:
                 self.stdout.write("  (no receivers)")
