@@ -1,31 +1,49 @@
-"""One view per thing to see; showcase/wiring.py records what each one triggers."""
+"""One view per thing to see, and the request log's pages."""
 
 from __future__ import annotations
 
 import asyncio
+import re
+import uuid
 from collections.abc import Iterator
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 
 from flasksignals_django import after_this_request, flash, g, request
-from flasksignals_django.signals import SIGNALS
 
-from .showcase.events import log
-from .showcase.wiring import DemoError, record
+from .showcase.models import RequestLog
+from .showcase.wiring import DemoError, say
 
-SIGNAL_NAMES = [signal.name.replace("-", "_") for signal in SIGNALS]
+SIGNAL_NAMES = [
+    "appcontext_pushed",
+    "request_started",
+    "before_render_template",
+    "template_rendered",
+    "message_flashed",
+    "got_request_exception",
+    "request_finished",
+    "request_tearing_down",
+    "appcontext_tearing_down",
+    "appcontext_popped",
+]
 HOOK_NAMES = [
     "before_first_request",
     "before_request",
     "after_this_request",
     "after_request",
+    "errorhandler",
     "teardown_request",
     "teardown_appcontext",
-    "errorhandler(404)",
-    "errorhandler(DemoError)",
-    "errorhandler(500)",
+]
+SHOWN = 50
+"""How many rows the request log page lists."""
+STATUS_CHOICES = [
+    ("", "any"),
+    *((f"{n}xx", f"{n}xx") for n in range(2, 6)),
+    *((str(code), str(code)) for code in (200, 302, 403, 404, 409, 500)),
 ]
 
 
@@ -37,7 +55,7 @@ def django_template(req: HttpRequest) -> HttpResponse:
     @after_this_request
     def add_header(response: HttpResponse) -> HttpResponse:
         response["X-After-This-Request"] = "django-template page"
-        record("after_this_request", "added X-After-This-Request")
+        say("after_this_request", "added X-After-This-Request")
         return response
 
     g.shown_by = "g, set in the view"
@@ -58,17 +76,23 @@ def flash_messages(req: HttpRequest) -> HttpResponse:
 
 
 def stream(req: HttpRequest) -> StreamingHttpResponse:
+    # The same frame as every page, rendered up front; the chunks stream between.
+    top = render_to_string("showcase/_top.html", {"title": "Streaming"}, req)
+    bottom = render_to_string("showcase/_bottom.html", {}, req)
     g.chunks = 0
 
     def body() -> Iterator[str]:
-        yield '<!doctype html><title>Streaming</title><link rel=icon href="data:,">'
-        yield "<h1>Streaming</h1><ol>"
+        yield top
+        yield "<p>Each line is a chunk of a <code>StreamingHttpResponse</code>.</p><ol class='chunks'>"
         for n in range(1, 6):
             g.chunks += 1  # g and request still work while the body streams
             yield f"<li>chunk {n} of {request.path}, g.chunks={g.chunks}</li>"
-        yield "</ol><p>teardown_request runs after this last chunk. <a href='/'>home</a></p>"
+        yield (
+            "</ol><p><code>teardown_request</code> runs after the last chunk.</p>"
+            + bottom
+        )
 
-    return StreamingHttpResponse(body(), content_type="text/html")
+    return StreamingHttpResponse(body(), content_type="text/html; charset=utf-8")
 
 
 async def async_view(req: HttpRequest) -> HttpResponse:
@@ -92,15 +116,44 @@ def raises_custom(req: HttpRequest) -> HttpResponse:
 
 
 def events(req: HttpRequest) -> HttpResponse:
-    records = log.recent()
-    seen = {event.name for record in records for event in record.events}
+    """The request log: filter by path and status; each row folds open."""
+    path_filter = req.GET.get("path", "").strip()
+    status_filter = req.GET.get("status", "").strip()
+    rows = RequestLog.objects.all()
+    if path_filter:
+        rows = rows.filter(path__icontains=path_filter)
+    if re.fullmatch(r"[1-5]xx", status_filter):
+        low = int(status_filter[0]) * 100
+        rows = rows.filter(status__gte=low, status__lt=low + 100)
+    elif status_filter.isdigit():
+        rows = rows.filter(status=int(status_filter))
+    seen = {
+        event["name"]
+        for events in RequestLog.objects.values_list("events", flat=True)[:200]
+        for event in events
+    }
     return render(
         req,
         "showcase/events.html",
         {
-            "title": "Events of the last requests",
-            "records": records,
+            "title": "Request log",
+            "rows": rows[:SHOWN],
+            "total": rows.count(),
+            "path_filter": path_filter,
+            "status_filter": status_filter,
+            "status_choices": STATUS_CHOICES,
             "signals": [(name, name in seen) for name in SIGNAL_NAMES],
             "hooks": [(name, name in seen) for name in HOOK_NAMES],
         },
     )
+
+
+def timeline(req: HttpRequest, rid: uuid.UUID) -> JsonResponse:
+    """One request's row as JSON; 404 until its teardown wrote it."""
+    row = RequestLog.objects.filter(rid=rid).first()
+    if row is None:
+        response = JsonResponse({"rid": str(rid), "complete": False}, status=404)
+    else:
+        response = JsonResponse(row.as_json())
+    response["Cache-Control"] = "no-store"
+    return response

@@ -12,6 +12,8 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "flasksignals_django",
+    # The demo's RequestLog table; its receivers and hooks stay off (tests/test_demo.py).
+    "demo_project.showcase.apps.ShowcaseModelsConfig",
 ]
 MIDDLEWARE = [
     "flasksignals_django.middleware.SignalsMiddleware",

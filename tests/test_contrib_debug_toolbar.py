@@ -63,15 +63,27 @@ def _unpatch_after_module():
     DjangoJinjaTemplate.render = render
 
 
+# The toolbar's setting_changed receiver (connected once any earlier module imported
+# debug_toolbar.settings) imports its models when its own settings change: those
+# come after its app is installed.
+AFTER_APPS = ("DEBUG_TOOLBAR_CONFIG", "DEBUG_TOOLBAR_PANELS")
+BEFORE_APPS = {k: v for k, v in TOOLBAR.items() if k not in AFTER_APPS}
+
+
 @pytest.fixture(autouse=True)
 def _toolbar():
     # Settings first: apps are set up (ready() runs) before the other overrides apply.
-    with override_settings(**TOOLBAR), override_settings(INSTALLED_APPS=TOOLBAR_APPS):
+    with (
+        override_settings(**BEFORE_APPS),
+        override_settings(INSTALLED_APPS=TOOLBAR_APPS),
+        override_settings(**{name: TOOLBAR[name] for name in AFTER_APPS}),
+    ):
         # Importable only while debug_toolbar is an installed app.
         from debug_toolbar.store import get_store
 
         from flasksignals_django.contrib import debug_toolbar as panel_module
 
+        panel_module.FlaskSignalsPanel.ready()  # the panels were set after the apps
         get_store().clear()
         try:
             yield

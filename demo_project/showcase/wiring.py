@@ -1,13 +1,18 @@
-"""Every signal and hook of flasksignals_django, each recording what it saw.
+"""Every signal and hook of flasksignals_django, each doing a small job.
 
 ``ShowcaseConfig.ready()`` calls :func:`install`. Receivers take ``**extra``
-as Flask recommends, and are connected with ``sender=current_app``.
+as Flask recommends, and are connected with ``sender=current_app``. What
+each request did is recorded by the library's tap (see ``events.py``); the
+receivers and hooks here are what that timeline shows at work. With
+``DEMO_LOG_LEVEL=DEBUG`` each also prints a line to the console.
 """
 
 from __future__ import annotations
 
+import logging
+import time
+import uuid
 from collections.abc import Callable
-from contextvars import ContextVar
 from typing import Any
 
 from django.http import HttpResponse
@@ -29,23 +34,23 @@ from flasksignals_django import (
     request_tearing_down,
     template_rendered,
 )
+from flasksignals_django import tap as flasksignals_tap
 
-from .events import log
+from .events import TAP, log_request
+
+logger = logging.getLogger("demo")
 
 
 class DemoError(Exception):
     """Raised by /error/custom/; its own errorhandler answers it."""
 
 
-# appcontext_popped is sent once the app context (and its g) is gone, so
-# appcontext_tearing_down hands the request id over through this variable.
-_popping: ContextVar[int | None] = ContextVar("demo_popping", default=None)
-
-
-def record(name: str, detail: str = "", kind: str = "hook") -> None:
-    rid = g.get("demo_rid") if has_app_context() else _popping.get()
-    if rid is not None:
-        log.add(rid, name, kind, detail)
+def say(name: str, detail: str = "") -> None:
+    """A console line (at DEBUG) for a receiver or hook, tagged with the request id."""
+    if not logger.isEnabledFor(logging.DEBUG):
+        return
+    rid = str(g.get("demo_rid", ""))[:8] if has_app_context() else ""
+    logger.debug("%-8s %-24s %s", rid, name, detail)
 
 
 # -- the ten signals, in the order a request sends them ----------------------------
@@ -53,13 +58,13 @@ def record(name: str, detail: str = "", kind: str = "hook") -> None:
 
 def on_appcontext_pushed(sender: Any, **extra: Any) -> None:
     # As in Flask, the request context is not pushed yet: g is, request is not.
-    g.demo_rid = log.start()
-    record("appcontext_pushed", kind="signal")
+    g.demo_rid = uuid.uuid4()
+    g.demo_started = time.time()
+    say("appcontext_pushed")
 
 
 def on_request_started(sender: Any, **extra: Any) -> None:
-    log.update(g.demo_rid, method=request.method, path=request.get_full_path())
-    record("request_started", kind="signal")
+    say("request_started", f"{request.method} {request.get_full_path()}")
 
 
 def on_before_render_template(
@@ -69,50 +74,44 @@ def on_before_render_template(
     context["render_note"] = (
         f"set by a before_render_template receiver for {template.name}"
     )
-    record("before_render_template", template.name, kind="signal")
+    say("before_render_template", template.name)
 
 
 def on_template_rendered(
     sender: Any, template: Any, context: dict[str, Any], **extra: Any
 ) -> None:
-    record(
-        "template_rendered",
-        f"{template.name} ({len(context)} context keys)",
-        kind="signal",
-    )
+    say("template_rendered", f"{template.name} ({len(context)} context keys)")
 
 
 def on_message_flashed(sender: Any, message: Any, category: str, **extra: Any) -> None:
-    record("message_flashed", f"[{category}] {message}", kind="signal")
+    say("message_flashed", f"[{category}] {message}")
 
 
 def on_got_request_exception(
     sender: Any, exception: BaseException, **extra: Any
 ) -> None:
-    record("got_request_exception", repr(exception), kind="signal")
+    logger.warning("%s %s raised %r", request.method, request.path, exception)
 
 
 def on_request_finished(sender: Any, response: HttpResponse, **extra: Any) -> None:
-    log.update(g.demo_rid, status=response.status_code)
-    record("request_finished", f"status {response.status_code}", kind="signal")
+    g.demo_status = response.status_code  # for the request log's row
+    say("request_finished", f"status {response.status_code}")
 
 
 def on_request_tearing_down(
     sender: Any, exc: BaseException | None, **extra: Any
 ) -> None:
-    record("request_tearing_down", f"exc={exc!r}", kind="signal")
+    say("request_tearing_down", f"exc={exc!r}")
 
 
 def on_appcontext_tearing_down(
     sender: Any, exc: BaseException | None, **extra: Any
 ) -> None:
-    _popping.set(g.get("demo_rid"))
-    record("appcontext_tearing_down", f"exc={exc!r}", kind="signal")
+    say("appcontext_tearing_down", f"exc={exc!r}")
 
 
 def on_appcontext_popped(sender: Any, **extra: Any) -> None:
-    record("appcontext_popped", kind="signal")
-    _popping.set(None)
+    say("appcontext_popped")
 
 
 RECEIVERS: list[tuple[Any, Callable[..., None]]] = [
@@ -133,32 +132,29 @@ RECEIVERS: list[tuple[Any, Callable[..., None]]] = [
 
 
 def first_request() -> None:
-    record("before_first_request", "once per process")
+    say("before_first_request", "once per process")
 
 
 def block_some_paths() -> Any:
-    record("before_request", request.path)
+    say("before_request", request.path)
     if request.path == "/blocked/":
         # Any value but None short-circuits: it becomes the response.
-        return "blocked by before_request", 403
+        text = "A before_request function answered, before URL routing."
+        return _page("Blocked by before_request", text, 403)
     return None
 
 
 def add_header(response: HttpResponse) -> HttpResponse:
     response["X-Demo-Request-Id"] = str(g.demo_rid)
-    record("after_request", "added X-Demo-Request-Id")
+    say("after_request", "added X-Demo-Request-Id")
     return response
 
 
-def teardown_request(exc: BaseException | None) -> None:
-    record("teardown_request", f"exc={exc!r}")
-
-
 def teardown_appcontext(exc: BaseException | None) -> None:
-    record("teardown_appcontext", f"exc={exc!r}")
+    say("teardown_appcontext", f"exc={exc!r}")
 
 
-def _error_page(title: str, text: str, status: int) -> HttpResponse:
+def _page(title: str, text: str, status: int) -> HttpResponse:
     return render(
         request._get_current_object(),
         "showcase/page.html",
@@ -168,27 +164,27 @@ def _error_page(title: str, text: str, status: int) -> HttpResponse:
 
 
 def not_found(error: Exception) -> HttpResponse:
-    record("errorhandler(404)", request.path)
-    return _error_page("404: errorhandler(404)", f"Nothing at {request.path}.", 404)
+    say("errorhandler(404)", request.path)
+    return _page("404: errorhandler(404)", f"Nothing at {request.path}.", 404)
 
 
 def demo_error(error: DemoError) -> Any:
-    record("errorhandler(DemoError)", repr(error))
+    say("errorhandler(DemoError)", repr(error))
     # Flask's (body, status) return value works too.
-    return _error_page("errorhandler(DemoError)", f"Handled: {error}", 200), 409
+    return _page("errorhandler(DemoError)", f"Handled: {error}", 200), 409
 
 
 def server_error(error: Any) -> HttpResponse:
     original = error.original_exception
-    record("errorhandler(500)", repr(original))
-    return _error_page("500: errorhandler(500)", f"The view raised {original!r}.", 500)
+    say("errorhandler(500)", repr(original))
+    return _page("500: errorhandler(500)", f"The view raised {original!r}.", 500)
 
 
 HOOKS: list[tuple[str, Callable[..., Any]]] = [
     ("before_first_request_funcs", first_request),
     ("before_request_funcs", block_some_paths),
     ("after_request_funcs", add_header),
-    ("teardown_request_funcs", teardown_request),
+    ("teardown_request_funcs", log_request),
     ("teardown_appcontext_funcs", teardown_appcontext),
 ]
 ERROR_HANDLERS: list[tuple[Any, Callable[..., Any]]] = [
@@ -201,7 +197,7 @@ _installed = False
 
 
 def install() -> None:
-    """Connect the receivers and register the hooks (once)."""
+    """Connect the receivers, register the hooks and attach the tap (once)."""
     global _installed
     if _installed:
         return
@@ -210,16 +206,18 @@ def install() -> None:
     current_app.before_first_request(first_request)
     current_app.before_request(block_some_paths)
     current_app.after_request(add_header)
-    current_app.teardown_request(teardown_request)
+    current_app.teardown_request(log_request)  # writes the request log's row
     current_app.teardown_appcontext(teardown_appcontext)
     for key, handler in ERROR_HANDLERS:
         current_app.errorhandler(key)(handler)
+    flasksignals_tap.attach(TAP)
     _installed = True
 
 
 def uninstall() -> None:
     """Undo :func:`install` (the demo's tests use it)."""
     global _installed
+    flasksignals_tap.detach(TAP)
     for signal, receiver in RECEIVERS:
         signal.disconnect(receiver)
     for registry, func in HOOKS:
