@@ -21,3 +21,7 @@ class ServerProjectConfig(AppConfig):
                 g.marker = request.GET.get("m")
 
             Recorder(FileSink(path), mode="mixed").install()
+            if os.environ.get("FLASKSIGNALS_STRESS"):
+                from .stress import install
+
+                install()

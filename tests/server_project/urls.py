@@ -21,4 +21,11 @@ urlpatterns = [
     path("async/slow/", views.aslow),
     path("broken-stream/", views.broken_stream),
     path("async/broken-stream/", views.abroken_stream),
+    path("handled/", views.handled),
+    path("async/handled/", views.ahandled),
+    path("pid/", views.pid),
+    path("held/", views.held),
+    path("async/held/", views.aheld),
+    path("held-stream/", views.held_stream),
+    path("async/held-stream/", views.aheld_stream),
 ]

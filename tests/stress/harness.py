@@ -1,0 +1,170 @@
+"""Drive a stress server: many tagged requests, raw sockets, held requests, and the checks.
+
+Every request carries ``?m=<tag>``; the project copies it into ``g.marker`` in
+a before_request function, and every recorded event carries the request's
+``m`` and the app context's ``marker``, so a request that saw another one's
+``g`` or ``request`` shows up as an event whose two differ.
+"""
+
+from __future__ import annotations
+
+import http.client
+import socket
+import time
+from collections import Counter
+from collections.abc import Iterable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from tests.server_project.serve import EVENT_TIMEOUT, SETTLE, Server
+
+TIMEOUT = 20.0
+REQUEST_TEARDOWN = ("teardown_request", "request_tearing_down")
+"""Teardown steps that see the request (their events carry ``m``)."""
+APP_TEARDOWN = ("teardown_appcontext", "appcontext_tearing_down")
+"""Teardown steps that see the app context only (their events carry ``marker``)."""
+
+
+@dataclass
+class Reply:
+    path: str
+    tag: str
+    status: int
+    body: bytes
+
+
+def get(port: int, path: str, tag: str) -> Reply:
+    sep = "&" if "?" in path else "?"
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=TIMEOUT)
+    try:
+        conn.request("GET", f"{path}{sep}m={tag}")
+        response = conn.getresponse()
+        return Reply(path, tag, response.status, response.read())
+    finally:
+        conn.close()
+
+
+def fire(port: int, jobs: Iterable[tuple[str, str]], concurrency: int) -> list[Reply]:
+    """GET each ``(path, tag)`` with ``concurrency`` clients at once, a connection each."""
+    with ThreadPoolExecutor(concurrency) as pool:
+        return list(pool.map(lambda job: get(port, *job), jobs))
+
+
+def settle(server: Server, popped: int) -> list[dict[str, Any]]:
+    """The events once ``popped`` app contexts were popped in all (and nothing more runs)."""
+    deadline = time.monotonic() + EVENT_TIMEOUT
+    while time.monotonic() < deadline:
+        text = server.events_file.read_text() if server.events_file.exists() else ""
+        if text.count('"name": "appcontext_popped"') >= popped:
+            time.sleep(SETTLE)
+            return server.events()
+        time.sleep(0.05)
+    raise AssertionError(f"{server.kind}: fewer than {popped} teardowns in time")
+
+
+def balanced_per_worker(events: list[dict[str, Any]]) -> Counter[int]:
+    """Assert that each worker popped every app context it pushed; count them per pid."""
+    pushed = Counter(e["pid"] for e in events if e["name"] == "appcontext_pushed")
+    popped = Counter(e["pid"] for e in events if e["name"] == "appcontext_popped")
+    assert pushed == popped, (pushed, popped)
+    for name in REQUEST_TEARDOWN + APP_TEARDOWN:
+        assert Counter(e["pid"] for e in events if e["name"] == name) == pushed, name
+    return pushed
+
+
+def no_leak(events: list[dict[str, Any]]) -> None:
+    """No event saw one request's ``request`` and another's ``g``."""
+    mixed = [
+        e for e in events if e.get("m") and e.get("marker") and e["m"] != e["marker"]
+    ]
+    assert mixed == [], mixed[:5]
+
+
+def torn_down_once(
+    events: list[dict[str, Any]], tags: Iterable[str], app_steps: bool = True
+) -> dict[str, Any]:
+    """Assert each tag's request was torn down exactly once; give each tag's ``exc``."""
+    per_step = {
+        name: Counter(e.get("m") for e in events if e["name"] == name)
+        for name in REQUEST_TEARDOWN
+    }
+    if app_steps:
+        per_step |= {
+            name: Counter(e.get("marker") for e in events if e["name"] == name)
+            for name in APP_TEARDOWN
+        }
+    excs = {e["m"]: e["arg"] for e in events if e["name"] == "teardown_request"}
+    for tag in tags:
+        for name, counts in per_step.items():
+            assert counts[tag] == 1, (tag, name, counts[tag])
+    return excs
+
+
+def pids(events: list[dict[str, Any]]) -> set[int]:
+    return {e["pid"] for e in events}
+
+
+def worker_connections(
+    port: int, per_worker: int, workers: int = 2
+) -> dict[int, list[http.client.HTTPConnection]]:
+    """Keep-alive connections, ``per_worker`` to each worker (a connection stays with one)."""
+    found: dict[int, list[http.client.HTTPConnection]] = {}
+    spare: list[http.client.HTTPConnection] = []
+    for _ in range(60):
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=TIMEOUT)
+        conn.request("GET", "/pid/")
+        pid = int(conn.getresponse().read())
+        conns = found.setdefault(pid, [])
+        (conns if len(conns) < per_worker else spare).append(conn)
+        if len(found) == workers and all(len(c) == per_worker for c in found.values()):
+            break
+    for conn in spare:
+        conn.close()
+    assert len(found) == workers and all(
+        len(c) == per_worker for c in found.values()
+    ), {pid: len(c) for pid, c in found.items()}
+    return found
+
+
+def exchange(conn: http.client.HTTPConnection, path: str) -> tuple[int, bytes] | str:
+    """One request on a kept-alive connection; the error's class name if it broke."""
+    try:
+        conn.request("GET", path)
+        response = conn.getresponse()
+        return response.status, response.read()
+    except (OSError, http.client.HTTPException) as exc:
+        return type(exc).__name__
+    finally:
+        conn.close()
+
+
+def open_gate(gate_dir: Path, name: str) -> None:
+    (gate_dir / name).write_text("open")
+
+
+def raw(port: int, payload: bytes, half_close: bool = True) -> bytes:
+    """Send ``payload`` as is over a socket and read what comes back, bounded in time."""
+    with socket.create_connection(("127.0.0.1", port), timeout=5) as sock:
+        try:
+            sock.sendall(payload)
+            if half_close:
+                sock.shutdown(socket.SHUT_WR)
+            received = b""
+            while len(received) < 1 << 20:
+                data = sock.recv(65536)
+                if not data:
+                    break
+                received += data
+        except OSError:  # reset or timed out: the server gave up on it
+            return received if "received" in locals() else b""
+    return received
+
+
+def rss_kib(pid: int) -> int:
+    """Resident set size of ``pid``, from /proc."""
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1])
+    raise AssertionError(f"no VmRSS for {pid}")
