@@ -7,10 +7,12 @@ ten signals. Each raises :class:`FaultError` when the request's ``?fault=``
 names it, so one server answers healthy and faulty requests side by side.
 ``?short=1`` makes a before_request function answer instead of the view.
 
-The fault is read from the query string in a receiver of Django's own
-``request_started`` (sent before any middleware, with the WSGI environ or the
-ASGI scope) into a context variable, so that the steps that see no request
-(``appcontext_pushed``, ``appcontext_popped``) can tell too.
+The server's entry points, wrapped by :func:`tagged_wsgi` and
+:func:`tagged_asgi`, read the fault and the request's tag (``?m=``) into
+context variables before Django sees the request, in the context that Django
+later closes the response in (the server's thread or the request's task): the
+steps that see no request (``appcontext_pushed``, ``appcontext_popped``) see
+them too, and every recorded event carries the tag as ``tag``.
 """
 
 from __future__ import annotations
@@ -18,16 +20,16 @@ from __future__ import annotations
 import contextvars
 import signal
 import threading
+from collections.abc import Awaitable, Callable
 from typing import Any
 from urllib.parse import parse_qs
 
-from django.core.signals import request_started as django_request_started
 from django.http import HttpResponse
 
 from flasksignals_django import after_this_request, current_app, request
 from flasksignals_django.signals import SIGNALS
 
-from .events import note
+from .events import EXTRA, note
 
 HOOK_FAULTS = (
     "before_request",
@@ -41,6 +43,9 @@ HOOK_FAULTS = (
 SIGNAL_FAULTS = tuple(signal.name.replace("-", "_") for signal in SIGNALS)
 FAULT: contextvars.ContextVar[str | None] = contextvars.ContextVar(
     "stress_fault", default=None
+)
+TAG: contextvars.ContextVar[str | None] = contextvars.ContextVar(
+    "stress_tag", default=None
 )
 
 
@@ -57,14 +62,27 @@ def fault(name: str) -> None:
         raise FaultError(name)
 
 
-def read_fault(sender: Any, environ: Any = None, scope: Any = None, **kw: Any) -> None:
-    if environ is not None:
-        query = environ.get("QUERY_STRING", "")
-    elif scope is not None:
-        query = scope.get("query_string", b"").decode("latin-1")
-    else:
-        query = ""
-    FAULT.set(parse_qs(query).get("fault", [None])[0])
+def _read(query: str) -> None:
+    values = parse_qs(query)
+    FAULT.set(values.get("fault", [None])[0])
+    TAG.set(values.get("m", [None])[0])
+
+
+def tagged_wsgi(app: Callable[..., Any]) -> Callable[..., Any]:
+    def application(environ: dict[str, Any], start_response: Any) -> Any:
+        _read(environ.get("QUERY_STRING", ""))
+        return app(environ, start_response)
+
+    return application
+
+
+def tagged_asgi(app: Callable[..., Awaitable[None]]) -> Callable[..., Awaitable[None]]:
+    async def application(scope: dict[str, Any], receive: Any, send: Any) -> None:
+        if scope["type"] == "http":
+            _read(scope.get("query_string", b"").decode("latin-1"))
+        await app(scope, receive, send)
+
+    return application
 
 
 def _faulty_receiver(name: str) -> Any:
@@ -92,7 +110,7 @@ def record_sigterm() -> None:
 
 def install() -> None:
     record_sigterm()
-    django_request_started.connect(read_fault, dispatch_uid="stress.read_fault")
+    EXTRA.append(lambda: {"tag": TAG.get()})
     for sig, name in zip(SIGNALS, SIGNAL_FAULTS, strict=True):
         sig.connect(_faulty_receiver(name), weak=False)
 

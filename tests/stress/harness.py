@@ -1,9 +1,10 @@
 """Drive a stress server: many tagged requests, raw sockets, held requests, and the checks.
 
-Every request carries ``?m=<tag>``; the project copies it into ``g.marker`` in
-a before_request function, and every recorded event carries the request's
-``m`` and the app context's ``marker``, so a request that saw another one's
-``g`` or ``request`` shows up as an event whose two differ.
+Every request carries ``?m=<tag>``. Each recorded event carries it three
+ways: ``tag`` (read by the project's outermost middleware, so also on the steps
+that see no request), ``m`` (what ``request`` says) and ``marker`` (what ``g``
+says, copied from the request by a before_request function); a request that saw
+another one's ``g`` or ``request`` shows up as an event where they differ.
 """
 
 from __future__ import annotations
@@ -21,10 +22,13 @@ from typing import Any
 from tests.server_project.serve import EVENT_TIMEOUT, SETTLE, Server
 
 TIMEOUT = 20.0
-REQUEST_TEARDOWN = ("teardown_request", "request_tearing_down")
-"""Teardown steps that see the request (their events carry ``m``)."""
-APP_TEARDOWN = ("teardown_appcontext", "appcontext_tearing_down")
-"""Teardown steps that see the app context only (their events carry ``marker``)."""
+TEARDOWN = (
+    "teardown_request",
+    "request_tearing_down",
+    "teardown_appcontext",
+    "appcontext_tearing_down",
+    "appcontext_popped",
+)
 
 
 @dataclass
@@ -67,39 +71,52 @@ def settle(server: Server, popped: int) -> list[dict[str, Any]]:
 def balanced_per_worker(events: list[dict[str, Any]]) -> Counter[int]:
     """Assert that each worker popped every app context it pushed; count them per pid."""
     pushed = Counter(e["pid"] for e in events if e["name"] == "appcontext_pushed")
-    popped = Counter(e["pid"] for e in events if e["name"] == "appcontext_popped")
-    assert pushed == popped, (pushed, popped)
-    for name in REQUEST_TEARDOWN + APP_TEARDOWN:
+    for name in TEARDOWN:
         assert Counter(e["pid"] for e in events if e["name"] == name) == pushed, name
     return pushed
 
 
 def no_leak(events: list[dict[str, Any]]) -> None:
-    """No event saw one request's ``request`` and another's ``g``."""
+    """No event saw another request's ``request`` or ``g``."""
     mixed = [
-        e for e in events if e.get("m") and e.get("marker") and e["m"] != e["marker"]
+        e
+        for e in events
+        if e.get("tag")
+        and (
+            e.get("m", e["tag"]) != e["tag"] or e.get("marker") not in (None, e["tag"])
+        )
     ]
     assert mixed == [], mixed[:5]
 
 
 def torn_down_once(
-    events: list[dict[str, Any]], tags: Iterable[str], app_steps: bool = True
+    events: list[dict[str, Any]], tags: Iterable[str], pushed: bool = True
 ) -> dict[str, Any]:
-    """Assert each tag's request was torn down exactly once; give each tag's ``exc``."""
+    """Assert each tag's request was pushed (if ``pushed``) and torn down exactly once.
+
+    Return each tag's ``exc`` as teardown_request saw it.
+    """
+    steps = (("appcontext_pushed",) if pushed else ()) + TEARDOWN
     per_step = {
-        name: Counter(e.get("m") for e in events if e["name"] == name)
-        for name in REQUEST_TEARDOWN
+        name: Counter(e.get("tag") for e in events if e["name"] == name)
+        for name in steps
     }
-    if app_steps:
-        per_step |= {
-            name: Counter(e.get("marker") for e in events if e["name"] == name)
-            for name in APP_TEARDOWN
-        }
-    excs = {e["m"]: e["arg"] for e in events if e["name"] == "teardown_request"}
     for tag in tags:
         for name, counts in per_step.items():
             assert counts[tag] == 1, (tag, name, counts[tag])
-    return excs
+    return {e["tag"]: e["arg"] for e in events if e["name"] == "teardown_request"}
+
+
+def unpopped(events: list[dict[str, Any]]) -> set[str | None]:
+    """The tags of requests that left an event but no ``appcontext_popped`` yet."""
+    popped = Counter(e.get("tag") for e in events if e["name"] == "appcontext_popped")
+    pushed = Counter(e.get("tag") for e in events if e["name"] == "appcontext_pushed")
+    seen = {e.get("tag") for e in events if e["name"] != "sigterm"}
+    return {
+        tag
+        for tag in seen
+        if popped[tag] < max(pushed[tag], 1 if tag is not None else 0)
+    }
 
 
 def pids(events: list[dict[str, Any]]) -> set[int]:
@@ -168,3 +185,22 @@ def rss_kib(pid: int) -> int:
         if line.startswith("VmRSS:"):
             return int(line.split()[1])
     raise AssertionError(f"no VmRSS for {pid}")
+
+
+def wait_balanced(server: Server) -> list[dict[str, Any]]:
+    """The events once every request that left an event was popped."""
+    deadline = time.monotonic() + EVENT_TIMEOUT
+    while time.monotonic() < deadline:
+        if not unpopped(server.events()):
+            time.sleep(SETTLE)
+            return server.events()
+        time.sleep(0.05)
+    raise AssertionError(
+        f"{server.kind}: contexts left pushed: {sorted(map(str, unpopped(server.events())))}"
+    )
+
+
+def fresh(server: Server) -> None:
+    """Empty the events file once the requests before have been torn down."""
+    wait_balanced(server)
+    server.fresh()

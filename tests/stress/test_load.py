@@ -15,6 +15,7 @@ import pytest
 from .harness import (
     balanced_per_worker,
     fire,
+    fresh,
     no_leak,
     pids,
     rss_kib,
@@ -63,7 +64,7 @@ def mixed_jobs(count: int, start: int = 0) -> list[tuple[str, str]]:
 
 def run_and_check(server, count: int, start: int = 0) -> list[dict]:
     """Fire ``count`` mixed requests, check every answer and the events; return them."""
-    server.fresh()
+    fresh(server)
     replies = fire(server.port, mixed_jobs(count, start), CONCURRENCY)
     for reply in replies:
         _, status, body = KINDS[reply.tag.split("-")[0]]
@@ -79,10 +80,10 @@ def run_and_check(server, count: int, start: int = 0) -> list[dict]:
         tag: "ViewError" for tag in tags if "boom" in tag
     }
     no_leak(events)
-    once = Counter(e.get("m") for e in events if e["name"] == "after_this_request")
+    once = Counter(e.get("tag") for e in events if e["name"] == "after_this_request")
     assert all(once[tag] == 1 for tag in tags)
     reported = Counter(
-        e.get("m") for e in events if e["name"] == "got_request_exception"
+        e.get("tag") for e in events if e["name"] == "got_request_exception"
     )
     assert reported == Counter(tag for tag in tags if "boom" in tag)
     first = Counter(e["pid"] for e in events if e["name"] == "before_first_request")
