@@ -204,3 +204,28 @@ def fresh(server: Server) -> None:
     """Empty the events file once the requests before have been torn down."""
     wait_balanced(server)
     server.fresh()
+
+
+def settle_tags(server: Server, tags: Iterable[str]) -> list[dict[str, Any]]:
+    """The events once the request of every tag in ``tags`` was popped."""
+    wanted = set(tags)
+    deadline = time.monotonic() + EVENT_TIMEOUT
+    while time.monotonic() < deadline:
+        events = server.events()
+        popped = {e.get("tag") for e in events if e["name"] == "appcontext_popped"}
+        if wanted <= popped:
+            time.sleep(SETTLE)
+            return server.events()
+        time.sleep(0.05)
+    raise AssertionError(f"{server.kind}: not torn down in time: {wanted - popped}")
+
+
+def wait_for_new_worker(server: Server, known: set[int]) -> int:
+    """Ask ``/pid/`` on fresh connections until a worker not in ``known`` answers."""
+    deadline = time.monotonic() + EVENT_TIMEOUT
+    while time.monotonic() < deadline:
+        status, body = server.get("/pid/")
+        if status == 200 and int(body) not in known:
+            return int(body)
+        time.sleep(0.05)
+    raise AssertionError(f"{server.kind}: no new worker answered")
