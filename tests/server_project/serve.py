@@ -51,6 +51,9 @@ class Server:
         self.graceful_timeout = graceful_timeout
         self.env = env or {}
         self.events_file = tmp_path / f"{kind}-events.jsonl"
+        self.gates = tmp_path / f"{kind}-gates"
+        """Held views wait until the file their ``?gate=`` names exists here."""
+        self.gates.mkdir(exist_ok=True)
         self.log_file = tmp_path / f"{kind}.log"
         self.port = free_port()
         self.proc: subprocess.Popen[bytes] | None = None
@@ -86,6 +89,7 @@ class Server:
             **os.environ,
             "DJANGO_SETTINGS_MODULE": "tests.server_project.settings",
             "FLASKSIGNALS_EVENTS_FILE": str(self.events_file),
+            "FLASKSIGNALS_GATE_DIR": str(self.gates),
             "PYTHONPATH": str(ROOT),
             **self.env,
         }

@@ -14,16 +14,13 @@ GRACEFUL_TIMEOUT = 20
 
 
 def start(kind: str, tmp: Path) -> Server:
-    gates = tmp / "gates"
-    gates.mkdir()
     server = Server(
         kind,
         tmp,
         workers=2,
         graceful_timeout=GRACEFUL_TIMEOUT,
-        env={"FLASKSIGNALS_STRESS": "1", "FLASKSIGNALS_GATE_DIR": str(gates)},
+        env={"FLASKSIGNALS_STRESS": "1"},
     )
-    server.gates = gates  # type: ignore[attr-defined]
     server.start()
     return server
 
