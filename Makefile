@@ -6,7 +6,7 @@ PORT ?= 8000
 STAMP := $(VENV)/.installed
 DEMO_STAMP := $(VENV)/.demo-installed
 
-.PHONY: demo test lint test-matrix bench dist clean
+.PHONY: demo test test-stress lint test-matrix bench dist clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -30,6 +30,11 @@ test: $(STAMP)
 	$(BIN)/coverage run -m pytest $(PYTEST_ARGS)
 	$(BIN)/coverage combine --quiet 2>/dev/null || true
 	$(BIN)/coverage report
+
+# Load, fault, bad-input, leak and shutdown runs against real gunicorn and
+# uvicorn on 127.0.0.1 (tests/stress/, a few minutes); `make test` leaves them out.
+test-stress: $(STAMP)
+	$(BIN)/python -m pytest -m stress tests/stress $(PYTEST_ARGS)
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

@@ -265,14 +265,14 @@ SERVER_TIMEOUT = 15.0
 
 @pytest.fixture(scope="module")
 def servers(tmp_path_factory):
-    from .test_servers import Server
+    from .server_project.serve import Server
 
     started = {}
     try:
         for kind in ("gunicorn", "uvicorn"):
             tmp = tmp_path_factory.mktemp(f"parity-{kind}")
             server = Server(
-                kind, tmp, {"FLASKSIGNALS_PARITY_FILE": str(tmp / "parity.jsonl")}
+                kind, tmp, env={"FLASKSIGNALS_PARITY_FILE": str(tmp / "parity.jsonl")}
             )
             started[kind] = server
             server.start()

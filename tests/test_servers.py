@@ -9,134 +9,16 @@ after the first chunk (teardown exactly once, contexts popped).
 
 from __future__ import annotations
 
-import contextlib
-import http.client
-import json
-import os
-import signal
 import socket
-import subprocess
-import sys
 import time
-from pathlib import Path
 
 import django
 import pytest
 
 from tests.server_project.events import STARTED, names, teardown_with
+from tests.server_project.serve import Server
 
 pytestmark = pytest.mark.server
-
-ROOT = Path(__file__).resolve().parent.parent
-BIN = Path(sys.executable).parent
-READY_TIMEOUT = 20.0
-EVENT_TIMEOUT = 15.0
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-class Server:
-    def __init__(
-        self, kind: str, tmp_path: Path, env: dict[str, str] | None = None
-    ) -> None:
-        self.kind = kind
-        self.env = env or {}
-        self.events_file = tmp_path / f"{kind}-events.jsonl"
-        self.log_file = tmp_path / f"{kind}.log"
-        self.port = free_port()
-        self.proc: subprocess.Popen[bytes] | None = None
-
-    def command(self) -> list[str]:
-        if self.kind == "gunicorn":
-            return [
-                str(BIN / "gunicorn"),
-                "tests.server_project.wsgi:application",
-                "--worker-class", "gthread",
-                "--threads", "4",
-                "--workers", "1",
-                "--bind", f"127.0.0.1:{self.port}",
-                "--timeout", "30",
-                "--graceful-timeout", "5",
-            ]  # fmt: skip
-        return [
-            str(BIN / "uvicorn"),
-            "tests.server_project.asgi:application",
-            "--host", "127.0.0.1",
-            "--port", str(self.port),
-            "--lifespan", "off",
-            "--log-level", "warning",
-        ]  # fmt: skip
-
-    def start(self) -> None:
-        env = {
-            **os.environ,
-            "DJANGO_SETTINGS_MODULE": "tests.server_project.settings",
-            "FLASKSIGNALS_EVENTS_FILE": str(self.events_file),
-            "PYTHONPATH": str(ROOT),
-            **self.env,
-        }
-        log = self.log_file.open("wb")
-        self.proc = subprocess.Popen(
-            self.command(), cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT
-        )
-        log.close()
-        deadline = time.monotonic() + READY_TIMEOUT
-        while time.monotonic() < deadline:
-            if self.proc.poll() is not None:
-                pytest.fail(f"{self.kind} exited: {self.log_file.read_text()}")
-            with contextlib.suppress(OSError):
-                status, _ = self.get("/?m=ready")
-                if status == 200:
-                    self.wait_popped(1)
-                    return
-            time.sleep(0.1)
-        pytest.fail(
-            f"{self.kind} did not start in {READY_TIMEOUT} s: {self.log_file.read_text()}"
-        )
-
-    def stop(self) -> None:
-        if self.proc is None or self.proc.poll() is not None:
-            return
-        self.proc.send_signal(signal.SIGTERM)
-        try:
-            self.proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            self.proc.kill()
-            self.proc.wait(timeout=10)
-
-    def get(self, path: str) -> tuple[int, bytes]:
-        conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=10)
-        try:
-            conn.request("GET", path)
-            response = conn.getresponse()
-            return response.status, response.read()
-        finally:
-            conn.close()
-
-    def events(self) -> list[dict]:
-        if not self.events_file.exists():
-            return []
-        return [json.loads(line) for line in self.events_file.read_text().splitlines()]
-
-    def wait_popped(self, count: int) -> list[dict]:
-        """Wait until ``count`` app contexts were popped; then read the events once more."""
-        deadline = time.monotonic() + EVENT_TIMEOUT
-        while time.monotonic() < deadline:
-            events = self.events()
-            if sum(e["name"] == "appcontext_popped" for e in events) >= count:
-                time.sleep(0.3)  # anything that would run twice has had time to
-                return self.events()
-            time.sleep(0.05)
-        pytest.fail(
-            f"{self.kind}: no teardown within {EVENT_TIMEOUT} s: {self.events()}"
-        )
-
-    def fresh(self) -> None:
-        self.events_file.write_text("")
 
 
 @pytest.fixture(params=["gunicorn", "uvicorn"])

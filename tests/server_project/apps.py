@@ -21,6 +21,10 @@ class ServerProjectConfig(AppConfig):
                 g.marker = request.GET.get("m")
 
             Recorder(FileSink(path), mode="mixed").install()
+            if os.environ.get("FLASKSIGNALS_STRESS"):
+                from .stress import install
+
+                install()
         parity = os.environ.get("FLASKSIGNALS_PARITY_FILE")
         if parity:
             # Flask parity scenarios, set up per request by its X-Parity header.

@@ -35,6 +35,8 @@ from flasksignals_django.signals import SIGNALS
 
 Sink = Callable[[dict[str, Any]], None]
 ACTIVE: list[Recorder] = []
+EXTRA: list[Callable[[], dict[str, Any]]] = []
+"""Callables whose items every event gets too (the stress runs add the request's tag)."""
 
 
 def _on_loop() -> bool:
@@ -64,6 +66,8 @@ def snapshot(name: str, arg: Any = None) -> dict[str, Any]:
         event["marker"] = g.get("marker")
     event["thread"] = threading.get_ident()
     event["loop"] = _on_loop()
+    for extra in EXTRA:
+        event.update(extra())
     return event
 
 

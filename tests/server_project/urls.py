@@ -24,4 +24,11 @@ urlpatterns = [
     # The Flask parity scenarios (tests/parity_scenarios.py).
     path("core/", include("tests.urls_core")),
     path("parity/", include("tests.views_parity")),
+    path("handled/", views.handled),
+    path("async/handled/", views.ahandled),
+    path("pid/", views.pid),
+    path("held/", views.held),
+    path("async/held/", views.aheld),
+    path("held-stream/", views.held_stream),
+    path("async/held-stream/", views.aheld_stream),
 ]

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import asyncio
 import io
+import os
 import time
+from pathlib import Path
 
 from django.http import FileResponse, HttpResponse, StreamingHttpResponse
 from django.template import engines
@@ -12,6 +14,7 @@ from django.template import engines
 from flasksignals_django import flash, g, request
 
 from .events import note
+from .stress import HandledError
 
 STREAM_CHUNKS = 3
 
@@ -169,5 +172,81 @@ def abroken_stream(req):
         yield "one;"
         note("chunk", 0)
         raise StreamError("mid-stream")
+
+    return StreamingHttpResponse(chunks())
+
+
+# -- the stress runs: an errorhandler's error, the worker's pid, requests held at a gate
+
+
+def handled(req):
+    note("view")
+    raise HandledError("handled")
+
+
+async def ahandled(req):
+    note("view")
+    raise HandledError("handled")
+
+
+def pid(req):
+    return HttpResponse(str(os.getpid()))
+
+
+GATE_LIMIT = 15.0
+"""Seconds a held request waits for its gate at most, so that nothing hangs for ever."""
+
+
+def _gate(req) -> Path:
+    return Path(os.environ["FLASKSIGNALS_GATE_DIR"]) / req.GET["gate"]
+
+
+def held(req):
+    """Wait until the test opens the gate (creates the file ``?gate=`` names)."""
+    note("view")
+    gate, deadline = _gate(req), time.monotonic() + GATE_LIMIT
+    while not gate.exists() and time.monotonic() < deadline:
+        time.sleep(0.01)
+    note("view_end")
+    return HttpResponse(f"held:{g.marker}")
+
+
+async def aheld(req):
+    note("view")
+    gate, deadline = _gate(req), time.monotonic() + GATE_LIMIT
+    while not gate.exists() and time.monotonic() < deadline:
+        await asyncio.sleep(0.01)
+    note("view_end")
+    return HttpResponse(f"held:{g.marker}")
+
+
+def held_stream(req):
+    note("view")
+    gate = _gate(req)
+
+    def chunks():
+        note("chunk", 0)
+        yield "first;"
+        deadline = time.monotonic() + GATE_LIMIT
+        while not gate.exists() and time.monotonic() < deadline:
+            time.sleep(0.01)
+        note("stream_end")
+        yield f"last:{g.marker}"
+
+    return StreamingHttpResponse(chunks())
+
+
+def aheld_stream(req):
+    note("view")
+    gate = _gate(req)
+
+    async def chunks():
+        note("chunk", 0)
+        yield "first;"
+        deadline = time.monotonic() + GATE_LIMIT
+        while not gate.exists() and time.monotonic() < deadline:
+            await asyncio.sleep(0.01)
+        note("stream_end")
+        yield f"last:{g.marker}"
 
     return StreamingHttpResponse(chunks())
