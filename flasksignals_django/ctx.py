@@ -17,6 +17,7 @@ from . import lifecycle
 from ._drivers import run_async, run_sync
 from .globals import current_context, reset_current, set_current
 from .tap import Timeline
+from .werkzeug_request import WerkzeugRequest
 
 if TYPE_CHECKING:
     from django.http import HttpRequest
@@ -149,7 +150,7 @@ class RequestContext(_Context):
         "hooks_installed",
         "torn_down",
         "open_stream",
-        "werkzeug",
+        "_werkzeug",
         "outer",
     )
 
@@ -175,14 +176,21 @@ class RequestContext(_Context):
         self.torn_down = False
         self.open_stream = False
         """True while an async body has not reached its end."""
-        self.werkzeug: Any = None
-        """The request's Werkzeug names, made on first use."""
+        self._werkzeug: WerkzeugRequest | None = None
         self.outer: _Context | None = None
         """The context that was current when the request began (an ``app_context()``
         the server or test pushed), current again for ``appcontext_popped``."""
 
     def __repr__(self) -> str:
         return f"<RequestContext {self.request!r}>"
+
+    @property
+    def werkzeug(self) -> WerkzeugRequest:
+        """Werkzeug's request names for this request (made on first use)."""
+        names = self._werkzeug
+        if names is None:
+            names = self._werkzeug = WerkzeugRequest(self.request)
+        return names
 
     def app_only(self) -> AppContext:
         """A plain app context sharing this request's ``g``: what Flask shows its

@@ -12,6 +12,8 @@ from collections.abc import Callable, Iterator
 from contextvars import ContextVar, Token
 from typing import TYPE_CHECKING, Any
 
+from .werkzeug_request import WERKZEUG_NAMES
+
 if TYPE_CHECKING:
     from django.http import HttpRequest
 
@@ -133,8 +135,25 @@ class _Proxy:
         return dir(self._lookup())
 
 
+class _RequestProxy(_Proxy):
+    """The ``request`` proxy: ``HttpRequest``'s attributes, then Werkzeug's names."""
+
+    __slots__ = ()
+
+    def __getattr__(self, name: str) -> Any:
+        ctx = request_context_or_fail()
+        try:
+            return getattr(ctx.request, name)
+        except AttributeError:
+            if name not in WERKZEUG_NAMES:
+                raise
+        return getattr(ctx.werkzeug, name)
+
+
 g: Any = _Proxy(_current_g, "flasksignals_django.g")
 """The current app context's namespace; each request has its own."""
 
-request: Any = _Proxy(_current_request, "flasksignals_django.request")
-"""The current ``HttpRequest``; outside a request, using it raises ``RuntimeError``."""
+request: Any = _RequestProxy(_current_request, "flasksignals_django.request")
+"""The current ``HttpRequest``, answering also Werkzeug's read-only request names
+where ``HttpRequest`` has none (see :mod:`~flasksignals_django.werkzeug_request`);
+outside a request, using it raises ``RuntimeError``."""

@@ -12,4 +12,5 @@ urlpatterns = [
     path("core/", include("tests.urls_core")),
     path("t/", include("tests.views_templates")),
     path("parity/", include("tests.views_parity")),
+    path("wz/", include("tests.views_werkzeug")),
 ]

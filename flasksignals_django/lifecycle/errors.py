@@ -33,7 +33,7 @@ from flasksignals_django._steps import (
     signal_step,
 )
 from flasksignals_django.conf import conf
-from flasksignals_django.errors import InternalServerError, error_code
+from flasksignals_django.errors import InternalServerError, RequestError, error_code
 from flasksignals_django.globals import current_request_context
 from flasksignals_django.responses import describe, make_response, needs_render
 from flasksignals_django.signals import got_request_exception
@@ -159,10 +159,14 @@ def _reraise_into(fn: Any, request: HttpRequest, exc: BaseException) -> Any:
 
 
 def django_response(ctx: RequestContext, exc: Exception) -> HttpResponseBase:
-    """Django's response for ``exc``; an ``InternalServerError`` (``abort(500)``) is not reported."""
+    """Django's response for ``exc``; an ``InternalServerError`` (``abort(500)``) is not
+    reported, and a Werkzeug-style error (``get_json()``'s 415) keeps its own status."""
     if error_code(type(exc)) == 500:
         return _reraise_into(uncaught_error_response, ctx.request, exc)  # type: ignore[no-any-return]
-    return _reraise_into(error_response, ctx.request, exc)  # type: ignore[no-any-return]
+    response: HttpResponseBase = _reraise_into(error_response, ctx.request, exc)
+    if isinstance(exc, RequestError):
+        response.status_code = exc.code
+    return response
 
 
 def on_django_exception(
@@ -191,9 +195,8 @@ def view_exception_response(exc: Exception) -> HttpResponseBase | None:
         return None
     response = run_sync(error_handler_response(ctx, exc))
     if response is None:
-        if (
-            error_code(type(exc)) == 500
-        ):  # abort(500) with no handler: answered, not reported
+        if error_code(type(exc)) == 500 or isinstance(exc, RequestError):
+            # abort(500) with no handler: answered, not reported; a 415 keeps its status.
             return django_response(ctx, exc)
         if error_code(type(exc)) is None:
             run_sync(report(ctx, exc))
