@@ -13,8 +13,8 @@ from django.apps import AppConfig
 from django.conf import settings
 from django.core.checks import CheckMessage, Error, register
 from django.core.checks import Warning as CheckWarning
-from django.utils.module_loading import import_string
 
+from ._dotted import lineage, load
 from ._weak_receivers import check_weak_receivers, import_urlconf
 from ._weak_receivers import forget_receivers as forget_receivers  # for tests
 from ._weak_receivers import remembered_receivers as remembered_receivers
@@ -48,39 +48,19 @@ STORAGE_PACKAGE = "flasksignals_django.messages."
 AppConfigs = Sequence[AppConfig] | None
 
 
-def _load(path: str) -> object | None:
-    try:
-        obj: object = import_string(path)
-    except ImportError:
-        return None
-    return obj
-
-
-def _lineage(path: str) -> list[str]:
-    """Dotted paths of the class at ``path`` and of its bases (``issubclass`` by name).
-
-    Names rather than classes, so that contrib middleware of apps that are not
-    installed is never imported; an entry that does not import is just ``path``.
-    """
-    obj = _load(path)
-    if isinstance(obj, type):
-        return [f"{cls.__module__}.{cls.__qualname__}" for cls in obj.__mro__]
-    return [path]
-
-
 def _index(middleware: Sequence[list[str]], target: str) -> int | None:
-    for i, lineage in enumerate(middleware):
-        if target in lineage:
+    for i, names in enumerate(middleware):
+        if target in names:
             return i
     return None
 
 
 def _middleware() -> list[list[str]]:
-    return [_lineage(path) for path in settings.MIDDLEWARE]
+    return [lineage(path) for path in settings.MIDDLEWARE]
 
 
 def _from_package(path: str, package: str) -> bool:
-    return any(name.startswith(package) for name in _lineage(path))
+    return any(name.startswith(package) for name in lineage(path))
 
 
 def check_signals_middleware(
@@ -168,7 +148,7 @@ def check_async_middleware(
         return []
     messages: list[CheckMessage] = []
     for path in paths[index + 1 :]:
-        obj = _load(path)
+        obj = load(path)
         if obj is None or getattr(obj, "async_capable", False):
             continue
         messages.append(

@@ -17,15 +17,8 @@ from django.apps import AppConfig
 from django.conf import settings
 from django.core.checks import CheckMessage
 from django.core.checks import Warning as CheckWarning
-from django.utils.module_loading import import_string
 
-
-def _load(path: str) -> object | None:
-    try:
-        obj: object = import_string(path)
-    except ImportError:
-        return None
-    return obj
+from flasksignals_django._dotted import load
 
 
 def check_toolbar_extra_signals(
@@ -46,5 +39,5 @@ def check_toolbar_extra_signals(
             id="flasksignals_django.W006",
         )
         for path in paths
-        if isinstance(_load(path), Signal)
+        if isinstance(load(path), Signal)
     ]
