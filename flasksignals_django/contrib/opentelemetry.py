@@ -111,11 +111,21 @@ def _django_middleware_keys() -> tuple[str, str, str] | None:
         )
     except ImportError:
         return None
-    return (
-        Middleware._environ_activation_key,
-        Middleware._environ_span_key,
-        Middleware._environ_exception_key,
+    activation, span, exception = (
+        getattr(Middleware, name, None)
+        for name in (
+            "_environ_activation_key",
+            "_environ_span_key",
+            "_environ_exception_key",
+        )
     )
+    if (
+        isinstance(activation, str)
+        and isinstance(span, str)
+        and isinstance(exception, str)
+    ):
+        return activation, span, exception
+    return None  # a version that keeps them elsewhere: the current span records
 
 
 def record_unhandled(
