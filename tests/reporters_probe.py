@@ -143,10 +143,13 @@ def otel_recorder() -> Callable[[], list[str]]:
     )
     from opentelemetry.trace import SpanKind
 
+    from flasksignals_django.contrib import opentelemetry as fsd_otel
+
     exporter = InMemorySpanExporter()
     provider = TracerProvider()
     provider.add_span_processor(SimpleSpanProcessor(exporter))
     DjangoInstrumentor().instrument(tracer_provider=provider)
+    fsd_otel.instrument()  # our bridge brings the errors the instrumentation misses
 
     def recorded() -> list[str]:
         spans = [s for s in exporter.get_finished_spans() if s.kind == SpanKind.SERVER]

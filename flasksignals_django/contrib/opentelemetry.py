@@ -16,12 +16,22 @@ nothing is added. A span that ends when Django returns the response (the one
 ``opentelemetry-instrumentation-django`` opens) does not get the teardown
 events, which run after the body is sent; a span of the ASGI or WSGI server
 middleware does.
+
+Each unhandled error (each sending of Django's ``got_request_exception``)
+reaches the span once, whichever path answered: that instrumentation hears
+only of the view errors passed to ``process_exception``, not of those that
+``errorhandler(500)`` answers or that a hook or receiver raises.
 """
 
 from __future__ import annotations
 
+import functools
+import sys
 import threading
+from typing import Any
 
+from django.core.signals import got_request_exception
+from django.http import HttpRequest
 from opentelemetry import trace
 from opentelemetry.util.types import AttributeValue
 
@@ -87,24 +97,88 @@ def _exception_type(event: tap.Event) -> str | None:
     return None
 
 
+@functools.cache
+def _django_middleware_keys() -> tuple[str, str, str] | None:
+    """The ``request.META`` keys of opentelemetry-instrumentation-django's middleware.
+
+    Private names of that library, read here only (``test_contrib_opentelemetry_errors``
+    pins them): while its span is open, ``META`` holds the activation and the
+    span, and the exception kept there is recorded when the span ends.
+    """
+    try:
+        from opentelemetry.instrumentation.django.middleware.otel_middleware import (
+            _DjangoMiddleware as Middleware,
+        )
+    except ImportError:
+        return None
+    activation, span, exception = (
+        getattr(Middleware, name, None)
+        for name in (
+            "_environ_activation_key",
+            "_environ_span_key",
+            "_environ_exception_key",
+        )
+    )
+    if (
+        isinstance(activation, str)
+        and isinstance(span, str)
+        and isinstance(exception, str)
+    ):
+        return activation, span, exception
+    return None  # a version that keeps them elsewhere: the current span records
+
+
+def record_unhandled(
+    sender: object, request: HttpRequest | None = None, **kwargs: Any
+) -> None:
+    """Receiver of Django's ``got_request_exception``: the error, on the span, once.
+
+    Under the Django instrumentation's open span the error is kept where its
+    own ``process_exception`` keeps one, so the span records it when it ends,
+    once even when ``process_exception`` had kept the same error; a second,
+    different error is recorded at once. Without that span, the current span
+    records it.
+    """
+    exc = sys.exc_info()[1]
+    if exc is None:
+        return
+    meta = getattr(request, "META", None)
+    keys = _django_middleware_keys()
+    span = trace.get_current_span()
+    if keys is not None and meta is not None and keys[0] in meta:
+        _, span_key, exception_key = keys
+        kept = meta.get(exception_key)
+        if kept is None:
+            meta[exception_key] = exc
+            return
+        if kept is exc:
+            return
+        span = meta.get(span_key, span)
+    if span.is_recording():
+        span.record_exception(exc)
+
+
 _tap = SpanEventTap()
 _lock = threading.Lock()
 _instrumented = False
+_UID = "flasksignals_django.contrib.opentelemetry.record_unhandled"
 
 
 def instrument() -> None:
-    """Start adding span events; calling it again has no effect."""
+    """Start adding span events and unhandled errors; calling it again has no effect."""
     global _instrumented
     with _lock:
         tap.attach(_tap)
+        got_request_exception.connect(record_unhandled, dispatch_uid=_UID)
         _instrumented = True
 
 
 def uninstrument() -> None:
-    """Stop adding span events (the tap is detached); safe to call when not instrumented."""
+    """Stop adding span events and errors; safe to call when not instrumented."""
     global _instrumented
     with _lock:
         tap.detach(_tap)
+        got_request_exception.disconnect(record_unhandled, dispatch_uid=_UID)
         _instrumented = False
 
 
