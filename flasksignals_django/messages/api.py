@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 from django.contrib.messages import constants
 from django.contrib.messages.api import MessageFailure
 
 from flasksignals_django._steps import send
 from flasksignals_django.app import current_app
 from flasksignals_django.globals import NO_REQUEST_MESSAGE, current_request_context
-from flasksignals_django.messages.storage import accepts
 from flasksignals_django.signals import message_flashed
+
+if TYPE_CHECKING:
+    # Not at run time: on Django 4.2 it reads settings when imported, and this
+    # module is imported with the package (by the pytest plugin, before settings).
+    from django.contrib.messages.storage.base import BaseStorage
 
 CATEGORY_LEVELS = {
     "message": constants.INFO,
@@ -25,6 +31,11 @@ NO_STORAGE_MESSAGE = (
     "'django.contrib.messages' to INSTALLED_APPS and "
     "'django.contrib.messages.middleware.MessageMiddleware' to MIDDLEWARE."
 )
+
+
+def accepts(storage: BaseStorage, level: int, message: Any) -> bool:
+    """True if ``storage.add(level, message)`` queues the message (Django's own rule)."""
+    return bool(message) and int(level) >= storage.level
 
 
 def flash(message: str, category: str = "message") -> None:

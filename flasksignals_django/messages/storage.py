@@ -15,12 +15,8 @@ from django.contrib.messages.storage.base import BaseStorage, Message
 
 from flasksignals_django._steps import send
 from flasksignals_django.app import current_app
+from flasksignals_django.messages.api import accepts
 from flasksignals_django.signals import message_flashed
-
-
-def accepts(storage: BaseStorage, level: int, message: Any) -> bool:
-    """True if ``storage.add(level, message)`` queues the message (Django's own rule)."""
-    return bool(message) and int(level) >= storage.level
 
 
 class SignalingStorageMixin(BaseStorage):
