@@ -289,7 +289,9 @@ def test_summarize():
     assert summary["response"] == "404 HttpResponseNotFound"
     assert summary["exc"] == "Boom: no"
     assert summary["template"] == "page.html"
-    assert summary["context"] == "{a, b, k00, k01, k02, k03, k04, k05, k06, k07, k08, k09}"
+    assert (
+        summary["context"] == "{a, b, k00, k01, k02, k03, k04, k05, k06, k07, k08, k09}"
+    )
     assert summary["short"] == "text"
     assert summary["long"] == "x" * 77 + "..."
     assert summary["number"] == "3"
