@@ -37,9 +37,12 @@ async def test_a_cancelled_coroutine_receiver_cancels_the_send():
     async def cancelled(sender, **extra):
         raise asyncio.CancelledError
 
-    with template_rendered.connected_to(cancelled), current_app.app_context():
-        with pytest.raises(asyncio.CancelledError):
-            render()
+    with (
+        template_rendered.connected_to(cancelled),
+        current_app.app_context(),
+        pytest.raises(asyncio.CancelledError),
+    ):
+        render()
 
 
 async def test_a_coroutine_receiver_that_renders_on_the_helper_loop():

@@ -230,9 +230,11 @@ async def test_chunks_of_an_async_stream():
 def test_a_raising_tap_is_logged_and_ignored(caplog):
     raising = tap.attach(Raising())
     try:
-        with caplog.at_level(logging.ERROR, "flasksignals_django"):
-            with tap.recording() as timelines:
-                response = Client().get("/")
+        with (
+            caplog.at_level(logging.ERROR, "flasksignals_django"),
+            tap.recording() as timelines,
+        ):
+            response = Client().get("/")
     finally:
         tap.detach(raising)
     assert response.status_code == 200
