@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import logging
+from wsgiref.util import setup_testing_defaults
 
 import pytest
+from django.core.handlers.wsgi import WSGIHandler
 from django.http import StreamingHttpResponse
 from django.test import AsyncClient, Client
 from django.urls import path
@@ -49,6 +51,37 @@ async def async_abandoned(request):
     return StreamingHttpResponse(AsyncAbandoned())
 
 
+class BodyError(Exception):
+    pass
+
+
+class Failing:
+    """A body without ``close()``: closing the response cannot stop it."""
+
+    def __init__(self) -> None:
+        self.chunks = iter([b"one"])
+
+    def __iter__(self):
+        return self
+
+    def __next__(self) -> bytes:
+        for chunk in self.chunks:
+            return chunk
+        raise BodyError("after one")
+
+
+def failing(request):
+    return StreamingHttpResponse(Failing())
+
+
+async def async_failing(request):
+    async def body():
+        yield b"one"
+        raise BodyError("after one")
+
+    return StreamingHttpResponse(body())
+
+
 async def async_stream(request):
     async def body():
         yield b"one"
@@ -60,6 +93,8 @@ urlpatterns = [
     path("abandoned/", abandoned),
     path("async/abandoned/", async_abandoned),
     path("async/stream/", async_stream),
+    path("failing/", failing),
+    path("async/failing/", async_failing),
 ]
 
 
@@ -116,3 +151,28 @@ async def test_a_teardown_failing_on_the_loops_thread_is_logged(caplog):
         response.close()  # on the loop's thread: Django's sync close()
     (record,) = [r for r in caplog.records if r.getMessage().startswith("Teardown of")]
     assert isinstance(record.exc_info[1], Fatal)
+
+
+@pytest.mark.django_db  # Client's wrapper reconnects close_old_connections inside close()
+def test_a_body_failing_after_its_response_was_closed_is_torn_down_once():
+    seen = teardown_excs()
+    environ = {"PATH_INFO": "/failing/"}
+    setup_testing_defaults(environ)
+    response = WSGIHandler()(environ, lambda status, headers: None)
+    content = iter(response)
+    assert next(content) == b"one"
+    response.close()  # as a WSGI server would
+    with pytest.raises(BodyError):
+        next(content)
+    assert seen == [None]
+
+
+async def test_an_async_body_failing_after_its_response_was_closed_is_torn_down_once():
+    seen = teardown_excs()
+    response = await AsyncClient().get("/async/failing/")
+    content = aiter(response.streaming_content)
+    assert await anext(content) == b"one"
+    response.close()  # mid-stream: a disconnect
+    with pytest.raises(BodyError):
+        await anext(content)
+    assert [type(exc).__name__ for exc in seen] == ["CancelledError"]
