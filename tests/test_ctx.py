@@ -166,6 +166,21 @@ def test_failing_pushed_receiver_leaves_no_context():
     assert not has_app_context()
 
 
+def test_contexts_name_their_app_and_request(client):
+    seen = {}
+
+    @current_app.before_request
+    def look():
+        seen["g"] = repr(g)
+
+    with current_app.app_context():
+        assert repr(g) == f"<flasksignals_django.g of <AppContext of {current_app!r}>>"
+    client.get("/core/")
+    assert seen["g"] == (
+        "<flasksignals_django.g of <RequestContext <WSGIRequest: GET '/core/'>>>"
+    )
+
+
 def test_app_context_inside_a_request_is_a_plain_app_context(client):
     with Recorder() as rec:
         assert client.get("/core/app-context-inside/").status_code == 200

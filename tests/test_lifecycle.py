@@ -8,7 +8,7 @@ import threading
 import pytest
 from blinker import ANY
 from django.core.exceptions import BadRequest
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.test import Client
 
 from flasksignals_django import (
@@ -461,6 +461,48 @@ def test_request_finished_receiver_raises(client500):
     assert gre.args == {"exception": "HookError"}
     assert rec.one("hook:teardown_request").raw["exc"] is gre.raw["exception"]
     assert rec.labels[-5:] == TEARDOWN
+
+
+def test_request_finished_receiver_raising_an_http_error_answers_with_it(client):
+    def not_found(sender, response, **extra):
+        raise Http404("gone since")
+
+    with Recorder() as rec, request_finished.connected_to(not_found):
+        response = client.get("/core/")
+    assert response.status_code == 404
+    assert "signal:got_request_exception" not in rec.labels  # a client error
+    assert rec.one("hook:teardown_request").args == {"exc": None}
+
+
+class Answering:
+    """A middleware between SignalsMiddleware and HooksMiddleware that answers itself."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return HttpResponse("answered above the hooks")
+
+
+def test_request_started_error_kept_for_the_hooks_when_a_middleware_answers_first(
+    settings, client500
+):
+    settings.MIDDLEWARE = [
+        settings.MIDDLEWARE[0],
+        f"{__name__}.Answering",
+        settings.MIDDLEWARE[-1],
+    ]
+
+    def raiser(sender, **extra):
+        raise HookError("started boom")
+
+    with Recorder() as rec, request_started.connected_to(raiser):
+        response = client500.get("/core/")
+    # The error HooksMiddleware was to raise where the view runs is handled all the same.
+    assert response.status_code == 500
+    assert rec.one("signal:got_request_exception").args == {"exception": "HookError"}
+    assert "hook:before_request" not in rec.labels
+    assert rec.one("hook:teardown_request").args == {"exc": "HookError"}
 
 
 def test_failing_got_request_exception_receiver_is_logged_others_run(client500, caplog):

@@ -224,3 +224,30 @@ async def test_hooks_middleware_above_signals_middleware_under_asgi(
     response = await async_client.get("/async/")
     assert response.status_code == 200
     assert ran == []
+
+
+@pytest.mark.parametrize("hooked", [False, True], ids=["quiet", "hooked"])
+def test_propagated_view_error_tears_down_with_it(settings, client, hooked):
+    """DEBUG_PROPAGATE_EXCEPTIONS: Django re-raises the view's error it already reported."""
+    settings.DEBUG_PROPAGATE_EXCEPTIONS = True
+    seen = []
+    current_app.teardown_appcontext(seen.append)
+    if hooked:
+        current_app.before_request(lambda: None)
+    with pytest.raises(ViewError):
+        client.get("/core/boom/")
+    assert [type(exc) for exc in seen] == [ViewError]
+
+
+@pytest.mark.parametrize("hooked", [False, True], ids=["quiet", "hooked"])
+async def test_propagated_view_error_tears_down_with_it_under_asgi(
+    settings, async_client, hooked
+):
+    settings.DEBUG_PROPAGATE_EXCEPTIONS = True
+    seen = []
+    current_app.teardown_appcontext(seen.append)
+    if hooked:
+        current_app.before_request(lambda: None)
+    with pytest.raises(ViewError):
+        await async_client.get("/core/boom/")
+    assert [type(exc) for exc in seen] == [ViewError]
