@@ -202,6 +202,7 @@ def test_which_before_request_answered():
     assert timeline.status_code == 202
 
 
+@pytest.mark.django_db  # Client's wrapper reconnects close_old_connections inside close()
 def test_chunks_of_a_sync_stream():
     with tap.recording() as timelines:
         response = Client().get("/stream/")
