@@ -9,6 +9,7 @@ values must be equal.
 
 from __future__ import annotations
 
+import gc
 import json
 
 import pytest
@@ -25,7 +26,7 @@ from flasksignals_django.errors import (
     http_code,
 )
 from flasksignals_django.globals import current_request_context
-from flasksignals_django.werkzeug_request import WERKZEUG_NAMES
+from flasksignals_django.werkzeug_request import WERKZEUG_NAMES, WerkzeugRequest
 from tests.views_werkzeug import READERS, STATE, snapshot
 
 ALL = [
@@ -837,8 +838,20 @@ def test_djangos_names_stay_djangos():
 
 
 def test_a_request_that_reads_no_werkzeug_name_makes_no_werkzeug_request():
+    def made(ctx: object) -> bool:
+        return any(isinstance(o, WerkzeugRequest) for o in gc.get_referents(ctx))
+
     Client().get("/wz/plain/?a=1")
-    assert STATE["ctx"]._werkzeug is None
+    assert not made(STATE["ctx"])
+    seen = {}
+
+    @current_app.before_request
+    def look():
+        seen["args"] = request.args.get("a")
+
+    Client().get("/wz/plain/?a=1")
+    assert seen == {"args": "1"}
+    assert made(STATE["ctx"])
 
 
 def test_reading_the_names_does_not_change_the_httprequest():
