@@ -142,7 +142,13 @@ async def asgi_request(
         if not body_read:
             body_read = True
             return {"type": "http.request", "body": b"", "more_body": False}
-        while disconnect_when is None or not disconnect_when(exchange):
+        if disconnect_when is None:
+            await (
+                asyncio.Event().wait()
+            )  # a client that stays: until Django cancels this
+        # The condition reads what the view notes from another task or thread:
+        # poll it (a bounded test ends by Django cancelling this wait).
+        while not disconnect_when(exchange):
             await asyncio.sleep(0.005)
         exchange.disconnected = True
         return {"type": "http.disconnect"}
