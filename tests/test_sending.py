@@ -13,7 +13,16 @@ import threading
 import pytest
 from django.template import engines
 
-from flasksignals_django import before_render_template, current_app, template_rendered
+from flasksignals_django import (
+    appcontext_pushed,
+    before_render_template,
+    current_app,
+    g,
+    has_app_context,
+    request,
+    request_started,
+    template_rendered,
+)
 
 
 def render(source: str = "x") -> str:
@@ -64,3 +73,50 @@ async def test_a_coroutine_receiver_that_renders_on_the_helper_loop():
     ):
         render()
     assert seen == ["outer", "outer", "inner", "inner"]
+
+
+def test_coroutine_receivers_and_async_hooks_on_the_sync_path(client):
+    import asyncio
+
+    seen = []
+
+    async def on_started(sender, **extra):
+        await asyncio.sleep(0)
+        seen.append(("request_started", request.path))
+
+    @current_app.before_request
+    async def before():
+        await asyncio.sleep(0)
+        g.marker = "async before"
+
+    @current_app.after_request
+    async def after(response):
+        response["X-Async"] = g.marker
+        return response
+
+    request_started.connect(on_started)
+    try:
+        response = client.get("/core/g/")
+    finally:
+        request_started.disconnect(on_started)
+    assert response.content == b"marker=async before"
+    assert response["X-Async"] == "async before"
+    assert seen == [("request_started", "/core/g/")]
+
+
+async def test_coroutine_receiver_sent_from_sync_code_on_the_loop_thread():
+    import asyncio
+
+    seen = []
+
+    async def on_pushed(sender, **extra):
+        await asyncio.sleep(0)
+        seen.append(has_app_context())
+
+    appcontext_pushed.connect(on_pushed)
+    try:
+        with current_app.app_context():  # sync push on the event loop's thread
+            pass
+    finally:
+        appcontext_pushed.disconnect(on_pushed)
+    assert seen == [True]
