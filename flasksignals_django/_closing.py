@@ -169,12 +169,3 @@ class AsyncStream(_Stream):
                 await self.ctx.ateardown(exc)
             raise
         return self._chunk(token, chunk)
-
-    async def aclose(self) -> None:
-        aclose = getattr(self.iterator, "aclose", None)
-        if aclose is not None:
-            token = set_current(self.ctx)
-            try:
-                await aclose()
-            finally:
-                reset_current(token)

@@ -51,6 +51,7 @@ class _HelperLoop:
         self._lock = threading.Lock()
 
     def _start(self) -> asyncio.AbstractEventLoop:
+        """The helper loop, started by the first caller (threads may race here)."""
         with self._lock:
             if self._loop is None:
                 loop = asyncio.new_event_loop()
@@ -67,7 +68,7 @@ class _HelperLoop:
         return self._thread is threading.current_thread()
 
     def run(self, fn: Callable[..., Awaitable[T]], *args: Any, **kwargs: Any) -> T:
-        loop = self._loop or self._start()
+        loop = self._start()
         context = contextvars.copy_context()
         done: Future[T] = Future()
 

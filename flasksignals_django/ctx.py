@@ -96,8 +96,7 @@ class AppContext(_Context):
         self._tokens.append(set_current(self))
 
     def deactivate(self) -> None:
-        if not self._tokens:
-            raise RuntimeError(f"{self!r} was popped more often than it was pushed.")
+        # Only after activate(): lifecycle's pop checks ``pushed`` first.
         reset_current(self._tokens.pop())
 
     def push(self) -> None:

@@ -277,3 +277,69 @@ def expected_status(sid: str) -> int | None:
         return STATUS_DIFFERENCES[sid]
     status = TRACES[sid]["status"]
     return None if status is None else int(status)
+
+
+# -- the same orders in the shape tests.server_project.events records -------------------
+
+Named = tuple[str, object]
+"""``(name, argument)``: what :func:`tests.server_project.events.names` gives."""
+
+NORMAL = "s13a_async_view_hooks_receivers"
+"""A request answered by its view, with one function of each hook and every signal."""
+ERROR = "s03a_view_raises_unhandled_500"
+"""The same with the view raising an error no handler takes: Django's 500."""
+
+
+def named(items: list[Item]) -> list[Named]:
+    """``items`` as the server project's recorder records them.
+
+    That recorder registers one function of each hook and names it by the hook
+    (Flask's probe named them by function: ``async_before_request``); views
+    note plain ``view``; it records no logs. The argument is the summarised
+    response or exception, where the item has one.
+    """
+    names: list[Named] = []
+    unhandled: object = None
+    for kind, name, args, _ in items:
+        arg = next(iter(args.values()), None)
+        if kind == "log":
+            continue
+        if kind == "view":
+            names.append(("view", None))
+            continue
+        if name == "got_request_exception":
+            unhandled = arg
+        if kind == "hook":
+            name = name.removeprefix("async_")
+        if name.startswith("errorhandler_"):
+            # The server project's handlers note ("errorhandler", the error's
+            # class name); Flask's probe named them by what they were
+            # registered for: a class, or a code, whose handler was given the
+            # error reported just before (InternalServerError.original_exception).
+            key = name.removeprefix("errorhandler_")
+            name, arg = "errorhandler", unhandled if key.isdigit() else key
+        names.append((name, arg))
+    return names
+
+
+def named_expected(sid: str) -> list[Named]:
+    """:func:`expected` of ``sid`` in the server project's shape."""
+    return named(expected(sid))
+
+
+def started() -> list[Named]:
+    """A request's events up to ``request_finished``, answered 200 by its view."""
+    items = expected(NORMAL)
+    return named(items[: index_of(items, "signal", "request_finished") + 1])
+
+
+def teardown_with(exc: str | None) -> list[Named]:
+    """A request's teardown, each step given ``exc`` (a class name) or ``None``.
+
+    Flask's teardown of a request whose view raised, with ``exc`` in place of
+    that error: the steps and their order do not depend on which error it is
+    (a client's disconnect under ASGI, a failing stream body).
+    """
+    items = expected(ERROR)
+    tail = named(items[index_of(items, "hook", "teardown_request") :])
+    return [(name, None if arg is None else exc) for name, arg in tail]

@@ -110,6 +110,7 @@ class Recorder(tap.Tap):
         self._hooks: list[tuple[list[Any], Any]] = []
         self._own: set[str] = set()
         self._handlers: list[tuple[logging.Logger, logging.Handler]] = []
+        self._origins: dict[int, float] = {}
 
     # -- recording ----------------------------------------------------------------
 
@@ -117,9 +118,18 @@ class Recorder(tap.Tap):
         if event.kind == "signal" or (
             event.kind == "hook" and set(event.functions) & self._own
         ):
-            # Placed where the send or call began, before what its receivers noted.
-            began = time.perf_counter() - event.duration
+            # Placed where the send or call began, before what its receivers
+            # noted: the timeline's origin on this clock plus the event's offset
+            # (``now - duration`` would drift later by however long the thread
+            # was held up before this call).
+            began = self._origin(timeline) + event.offset
             self._note(began, event.kind, event.name, event.values)
+
+    def _origin(self, timeline: tap.Timeline) -> float:
+        origin = self._origins.get(timeline.id)
+        if origin is None:
+            origin = self._origins[timeline.id] = time.perf_counter() - timeline.now()
+        return origin
 
     def add(
         self,

@@ -424,3 +424,25 @@ def test_testing_follows_djangos_test_environment():
     )
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "[False, True, False]"
+
+
+def test_current_app_config_name_debug_logger(settings):
+    settings.FLASKSIGNALS_TEST_VALUE = "v"
+    config = current_app.config
+    assert config["FLASKSIGNALS_TEST_VALUE"] == "v"
+    assert config.FLASKSIGNALS_TEST_VALUE == "v"
+    assert config.get("NOT_A_SETTING_AT_ALL", 3) == 3
+    with pytest.raises(KeyError):
+        config["NOT_A_SETTING_AT_ALL"]
+    with pytest.raises(TypeError, match="read-only"):
+        config.DEBUG = True
+    assert "DEBUG" in config and 1 not in config
+    assert "FLASKSIGNALS_TEST_VALUE" in list(config)
+    assert len(config) == len(list(config))
+    assert "read-only" in repr(config)
+    settings.DEBUG = True
+    assert current_app.debug is True
+    settings.FLASKSIGNALS_APP_NAME = "named"
+    assert current_app.name == "named"
+    assert current_app.logger.name == "named"
+    assert repr(current_app) == "<App 'named'>"

@@ -59,6 +59,23 @@ def test_a_level_set_elsewhere_is_kept(fresh_logger):
     assert fresh_logger.level == logging.WARNING
 
 
+def test_a_level_changed_since_debug_set_it_is_kept(fresh_logger):
+    app_logger(fresh_logger.name, debug=True)
+    fresh_logger.setLevel(logging.ERROR)  # by the user, after DEBUG set it
+    app_logger(fresh_logger.name, debug=False)
+    assert fresh_logger.level == logging.ERROR
+
+
+def test_no_handler_up_to_the_root(fresh_logger):
+    root = logging.getLogger()
+    saved = root.handlers[:]
+    root.handlers.clear()  # pytest's handlers live there
+    try:
+        assert not has_level_handler(fresh_logger)
+    finally:
+        root.handlers[:] = saved
+
+
 def test_default_handler_only_when_no_handler_takes_the_records(fresh_logger):
     cut_off(fresh_logger)
     assert not has_level_handler(fresh_logger)
@@ -66,8 +83,8 @@ def test_default_handler_only_when_no_handler_takes_the_records(fresh_logger):
     assert fresh_logger.handlers == [default_handler]
     app_logger(fresh_logger.name, debug=False)
     assert fresh_logger.handlers == [default_handler]
-    assert default_handler.formatter is not None
-    assert default_handler.formatter._fmt == FORMAT
+    record = logging.LogRecord("x", logging.INFO, __file__, 1, "hi", None, None)
+    assert default_handler.format(record) == logging.Formatter(FORMAT).format(record)
 
 
 def test_a_handler_above_its_level_does_not_count(fresh_logger):

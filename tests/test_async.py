@@ -36,6 +36,8 @@ from flasksignals_django.signals import (
     request_started,
     request_tearing_down,
 )
+from tests import flask_expected
+from tests.flask_expected import named_expected
 from tests.server_project.drive import asgi_request, async_client_get, client_get
 from tests.server_project.events import Recorder, names, note, snapshot, teardown_with
 
@@ -60,30 +62,8 @@ def view_path(view: str, path: str) -> str:
     return f"/async{path}" if view == "async" else path
 
 
-NORMAL = [
-    ("appcontext_pushed", None),
-    ("request_started", None),
-    ("before_request", None),
-    ("view", None),
-    ("after_request", 200),
-    ("request_finished", 200),
-    *teardown_with(None),
-]
-
-ERROR = [
-    ("appcontext_pushed", None),
-    ("request_started", None),
-    ("before_request", None),
-    ("view", None),
-    ("got_request_exception", "ViewError"),
-    ("after_request", 500),
-    ("request_finished", 500),
-    ("teardown_request", "ViewError"),
-    ("request_tearing_down", "ViewError"),
-    ("teardown_appcontext", "ViewError"),
-    ("appcontext_tearing_down", "ViewError"),
-    ("appcontext_popped", None),
-]
+NORMAL = named_expected(flask_expected.NORMAL)
+ERROR = named_expected(flask_expected.ERROR)
 
 
 # -- async mode, no thread hop ------------------------------------------------------
@@ -415,7 +395,7 @@ def test_async_errorhandler_500_after_got_request_exception(runner, view, caplog
     ):
         status, body = fetch(runner, view_path(view, "/boom/"))
     assert (status, body) == (500, b'{"error": "ViewError"}')
-    assert names(events) == [*ERROR[:5], ("errorhandler", "ViewError"), *ERROR[5:]]
+    assert names(events) == named_expected("s03b_view_raises_with_500_handler")
 
 
 @pytest.mark.parametrize("runner", RUNNERS)
@@ -432,13 +412,7 @@ def test_async_errorhandler_by_class_handles_without_signal(runner):
     with Recorder(events.append, "async"):
         status, body = fetch(runner, "/async/boom/")
     assert (status, body) == (418, b"handled")
-    assert names(events) == [
-        *NORMAL[:4],
-        ("errorhandler", "ViewError"),
-        ("after_request", 418),
-        ("request_finished", 418),
-        *teardown_with(None),
-    ]
+    assert names(events) == named_expected("s13b_async_view_raises_async_errorhandler")
 
 
 @pytest.mark.parametrize("runner", RUNNERS)

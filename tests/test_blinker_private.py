@@ -84,6 +84,25 @@ def test_every_change_goes_through_the_overridden_methods():
     del receiver
     gc.collect()  # blinker's own cleanup of a dead weak receiver
     assert signal.changes > before
+    before = signal.changes
+    signal._clear_state()  # blinker's "useful for tests" reset
+    assert signal.changes == before + 1
+    assert not signal.receivers
+
+
+def test_reset_clears_any_named_signal():
+    signal, counting = NamedSignal("pin-reset"), Counting("pin-reset-counting")
+
+    def receiver(sender):
+        return None
+
+    for each in (signal, counting):
+        each.connect(receiver)
+        _blinker.reset(each)
+        assert not each.receivers
+        assert not each._by_sender
+        assert not each._by_receiver
+    assert counting.changes == 2  # the connect and the reset
 
 
 def test_receiver_ids_for_and_sender_labels():

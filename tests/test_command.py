@@ -15,6 +15,7 @@ from flasksignals_django.signals import (
     request_finished,
     request_started,
 )
+from flasksignals_django.testing import disconnect_all
 
 
 def on_started(sender, **extra):
@@ -132,9 +133,7 @@ def test_receivers_connected_by_the_urlconf_are_listed():
             lines = run_command()
     finally:
         sys.modules.pop(module, None)
-        request_finished.receivers.clear()
-        request_finished._by_receiver.clear()
-        request_finished._by_sender.clear()
+        disconnect_all(request_finished)
     assert section(lines, "request_finished") == [
         "  tests.command_urls.on_finished_in_urlconf  sender=ANY  strong"
     ]

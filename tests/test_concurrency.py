@@ -9,7 +9,7 @@ pushed/popped, started/finished and torn-down contexts must balance.
 from __future__ import annotations
 
 import asyncio
-import time
+import threading
 from collections import defaultdict
 from concurrent.futures import ThreadPoolExecutor
 
@@ -30,7 +30,7 @@ from tests.server_project.events import Recorder
 
 pytestmark = pytest.mark.urls("tests.server_project.urls")
 
-N = 100
+N = 100  # even: the marker hooks let requests through in pairs
 PER_MARKER = [
     "marker_set",  # registered before the recorder's before_request
     "before_request",
@@ -69,24 +69,32 @@ def check_isolation(events: list[dict], results: list[tuple[int, bytes]]) -> Non
 
 
 def register_marker_hooks(is_async: bool) -> None:
+    """Hooks that set ``g.marker`` and wait there until a second request has set its own.
+
+    Requests pass in pairs (``N`` is even), so every request's context is
+    live while another request's hook runs.
+    """
     if is_async:
+        pairs = asyncio.Barrier(2)
 
         @current_app.before_request
         async def set_marker():
             assert "marker" not in g  # nothing left over from another request
             g.marker = request.GET["m"]
-            await asyncio.sleep(0)  # let the other tasks run in between
+            async with asyncio.timeout(30):
+                await pairs.wait()  # another request sets its marker in between
             from tests.server_project.events import note
 
             note("marker_set")
 
     else:
+        sync_pairs = threading.Barrier(2, timeout=30)
 
         @current_app.before_request
         def set_marker():
             assert "marker" not in g
             g.marker = request.GET["m"]
-            time.sleep(0.001)  # let the other threads run in between
+            sync_pairs.wait()  # another request sets its marker in between
             from tests.server_project.events import note
 
             note("marker_set")

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import pickle
+from contextlib import nullcontext
 
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 from django.http import Http404
 from django.test import Client
 
-from flasksignals_django import current_app, g, has_app_context
+from flasksignals_django import current_app, g, has_app_context, request_started
 from flasksignals_django.middleware import HooksMiddleware, SignalsMiddleware
 
 from .recorder import Recorder
@@ -91,7 +92,7 @@ def test_stream_closed_unread_tears_down_once(client):
     assert rec.labels[-5:] == TEARDOWN
     assert rec.labels.count("signal:appcontext_popped") == 1
     assert rec.one("hook:teardown_request").args == {"exc": None}
-    assert "body:chunk1" not in rec.labels
+    assert "body:gen_chunk1" not in rec.labels
 
 
 # response.close() outside the Client runs close_old_connections
@@ -120,8 +121,8 @@ def test_pickled_response_does_not_tear_down_again(rf):
     copy = pickle.loads(pickle.dumps(response))
     response.close()
     assert torn == [None]
-    assert all(callable(closer) for closer in copy._resource_closers)
-    copy.close()
+    copy.close()  # its closers are detached: nothing is torn down again
+    assert torn == [None]
     assert torn == [None]
 
 
@@ -224,3 +225,33 @@ async def test_hooks_middleware_above_signals_middleware_under_asgi(
     response = await async_client.get("/async/")
     assert response.status_code == 200
     assert ran == []
+
+
+def started_receiver(sender, **extra):
+    return None
+
+
+# "quiet": SignalsMiddleware's fast path; "signalled": the request's flow.
+@pytest.mark.parametrize("hooked", [False, True], ids=["quiet", "signalled"])
+def test_propagated_view_error_tears_down_with_it(settings, client, hooked):
+    """DEBUG_PROPAGATE_EXCEPTIONS: Django re-raises the view's error it already reported."""
+    settings.DEBUG_PROPAGATE_EXCEPTIONS = True
+    seen = []
+    current_app.teardown_appcontext(seen.append)
+    receiver = request_started.connected_to(started_receiver)
+    with receiver if hooked else nullcontext(), pytest.raises(ViewError):
+        client.get("/core/boom/")
+    assert [type(exc) for exc in seen] == [ViewError]
+
+
+@pytest.mark.parametrize("hooked", [False, True], ids=["quiet", "signalled"])
+async def test_propagated_view_error_tears_down_with_it_under_asgi(
+    settings, async_client, hooked
+):
+    settings.DEBUG_PROPAGATE_EXCEPTIONS = True
+    seen = []
+    current_app.teardown_appcontext(seen.append)
+    receiver = request_started.connected_to(started_receiver)
+    with receiver if hooked else nullcontext(), pytest.raises(ViewError):
+        await async_client.get("/core/boom/")
+    assert [type(exc) for exc in seen] == [ViewError]

@@ -87,7 +87,7 @@ def test_hooks_without_hooks_middleware_fail_closed(kind, hook):
 @override_settings(MIDDLEWARE=WITHOUT_HOOKS_MIDDLEWARE)
 def test_teardown_hooks_alone_need_no_hooks_middleware(kind):
     calls: list[object] = []
-    current_app._got_first_request = False
+    current_app.reset_first_request(False)
     current_app.before_first_request(lambda: calls.append("first"))
     current_app.teardown_request(lambda exc: calls.append(("request", exc)))
     current_app.teardown_appcontext(lambda exc: calls.append(("appcontext", exc)))
@@ -281,7 +281,7 @@ def test_before_first_request_runs_thread_sensitive_under_asgi(path):
     def before() -> None:
         threads["before"] = threading.get_ident()
 
-    current_app._got_first_request = False
+    current_app.reset_first_request(False)
     current_app.before_first_request(first)
     current_app.before_request(before)
     assert fetch("asgi", path).status_code == 200

@@ -15,6 +15,8 @@ import time
 import django
 import pytest
 
+from tests import flask_expected
+from tests.flask_expected import named_expected
 from tests.server_project.events import STARTED, names, teardown_with
 from tests.server_project.serve import Server
 
@@ -63,17 +65,7 @@ def test_error_request(server):
     status, _ = server.get("/boom/?m=e1")
     assert status == 500
     events = server.wait_popped(1)
-    assert names(events) == [
-        *STARTED[:4],
-        ("got_request_exception", "ViewError"),
-        ("after_request", 500),
-        ("request_finished", 500),
-        ("teardown_request", "ViewError"),
-        ("request_tearing_down", "ViewError"),
-        ("teardown_appcontext", "ViewError"),
-        ("appcontext_tearing_down", "ViewError"),
-        ("appcontext_popped", None),
-    ]
+    assert names(events) == named_expected(flask_expected.ERROR)
 
 
 def read_until_first_chunk_then_leave(port: int, path: str) -> bytes:
@@ -110,13 +102,7 @@ def test_client_disconnects_mid_stream(server):
     labels = [e["name"] for e in events]
     assert names(events)[:6] == STARTED
     assert "stream_end" not in labels  # the stream did not run to its end
-    for name in (
-        "teardown_request",
-        "request_tearing_down",
-        "teardown_appcontext",
-        "appcontext_tearing_down",
-        "appcontext_popped",
-    ):
+    for name, _ in teardown_with(None):
         assert labels.count(name) == 1, name
     exc = events[labels.index("teardown_request")]["arg"]
     if server.kind == "uvicorn":

@@ -67,3 +67,13 @@ class InMemoryDatabaseStore(DatabaseStore):
     def panels(cls, request_id):
         for panel_id, data in cls.panels_by_request.get(request_id, {}).items():
             yield panel_id, deserialize(data)
+
+
+class FailingDatabaseStore(InMemoryDatabaseStore):
+    """Refuses to store the panel's teardown update (a database gone away)."""
+
+    @classmethod
+    def save_panel(cls, request_id, panel_id, data=None):
+        if panel_id == "FlaskSignalsPanel" and data.get("finished"):
+            raise OSError("the store is gone")
+        super().save_panel(request_id, panel_id, data)

@@ -191,8 +191,8 @@ def view_exception_response(exc: Exception) -> HttpResponseBase | None:
     signal first; Django then sends its own.
     """
     ctx = current_request_context()
-    if ctx is None:
-        return None
+    # Django calls it inside every middleware's __call__, so inside SignalsMiddleware's.
+    assert ctx is not None
     response = run_sync(error_handler_response(ctx, exc))
     if response is None:
         if error_code(type(exc)) == 500 or isinstance(exc, RequestError):

@@ -11,12 +11,13 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager, nullcontext
 from typing import Any
 from urllib.parse import urlsplit
+from wsgiref.util import setup_testing_defaults
 
 from django.core.handlers.asgi import ASGIHandler
 from django.core.handlers.wsgi import WSGIHandler
 from django.core.signals import request_finished, request_started
 from django.db import close_old_connections
-from django.test import AsyncClient, Client, RequestFactory
+from django.test import AsyncClient, Client
 
 TIMEOUT = 10.0
 
@@ -59,9 +60,13 @@ def wsgi_get(
     handler: WSGIHandler, path: str, isolate_db: bool = True
 ) -> tuple[int, bytes]:
     """One request through ``handler`` as a WSGI server does it: iterate, then close."""
-    environ = RequestFactory()._base_environ(
-        PATH_INFO=urlsplit(path).path, QUERY_STRING=urlsplit(path).query
-    )
+    environ: dict[str, Any] = {
+        "PATH_INFO": urlsplit(path).path,
+        "QUERY_STRING": urlsplit(path).query,
+        "SERVER_NAME": "testserver",
+        "HTTP_HOST": "testserver",
+    }
+    setup_testing_defaults(environ)
     status: list[str] = []
 
     def start_response(
@@ -137,7 +142,13 @@ async def asgi_request(
         if not body_read:
             body_read = True
             return {"type": "http.request", "body": b"", "more_body": False}
-        while disconnect_when is None or not disconnect_when(exchange):
+        if disconnect_when is None:
+            await (
+                asyncio.Event().wait()
+            )  # a client that stays: until Django cancels this
+        # The condition reads what the view notes from another task or thread:
+        # poll it (a bounded test ends by Django cancelling this wait).
+        while not disconnect_when(exchange):
             await asyncio.sleep(0.005)
         exchange.disconnected = True
         return {"type": "http.disconnect"}

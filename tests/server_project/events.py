@@ -32,6 +32,17 @@ from flasksignals_django import (
     request,
 )
 from flasksignals_django.signals import SIGNALS
+from tests.flask_expected import started, teardown_with
+
+__all__ = [
+    "STARTED",
+    "FileSink",
+    "Recorder",
+    "names",
+    "note",
+    "snapshot",
+    "teardown_with",
+]
 
 Sink = Callable[[dict[str, Any]], None]
 ACTIVE: list[Recorder] = []
@@ -221,23 +232,5 @@ def names(events: list[dict[str, Any]]) -> list[tuple[str, object]]:
     return [(e["name"], e["arg"]) for e in events]
 
 
-STARTED: list[tuple[str, object]] = [
-    ("appcontext_pushed", None),
-    ("request_started", None),
-    ("before_request", None),
-    ("view", None),
-    ("after_request", 200),
-    ("request_finished", 200),
-]
-"""A request's events up to request_finished, for a 200 response."""
-
-
-def teardown_with(exc: str | None) -> list[tuple[str, object]]:
-    """A request's teardown events, each with ``exc`` (its class name) or None."""
-    return [
-        ("teardown_request", exc),
-        ("request_tearing_down", exc),
-        ("teardown_appcontext", exc),
-        ("appcontext_tearing_down", exc),
-        ("appcontext_popped", None),
-    ]
+STARTED: list[tuple[str, object]] = started()
+"""A request's events up to request_finished, for a 200 response (from Flask's trace)."""
