@@ -127,3 +127,49 @@ def test_nothing_without_an_exception_or_when_uninstrumented():
         fsd_otel.uninstrument()
         send_while_handling(ValueError("unhandled"), RequestFactory().get("/"))
     assert recorded() == []
+
+
+def send_unhandled(error: Exception, request: HttpRequest | None = None) -> None:
+    try:
+        raise error
+    except type(error):
+        got_request_exception.send(sender=None, request=request)
+
+
+def test_without_a_recording_span_nothing_is_recorded():
+    send_unhandled(ValueError("nobody listens"))  # no span: nothing to record on
+    assert EXPORTER.get_finished_spans() == ()
+
+
+@pytest.fixture
+def forget_keys():
+    fsd_otel._django_middleware_keys.cache_clear()
+    yield
+    fsd_otel._django_middleware_keys.cache_clear()
+
+
+def test_an_instrumentation_without_its_keys_falls_back_to_the_current_span(
+    monkeypatch, forget_keys
+):
+    from opentelemetry.instrumentation.django.middleware import otel_middleware
+
+    monkeypatch.delattr(otel_middleware._DjangoMiddleware, "_environ_exception_key")
+    assert fsd_otel._django_middleware_keys() is None
+    with TRACER.start_as_current_span("server"):
+        send_unhandled(ValueError("boom"), RequestFactory().get("/"))
+    [span] = EXPORTER.get_finished_spans()
+    assert [event.name for event in span.events] == ["exception"]
+
+
+def test_without_the_django_instrumentation_the_current_span_records(
+    monkeypatch, forget_keys
+):
+    import sys
+
+    name = "opentelemetry.instrumentation.django.middleware.otel_middleware"
+    monkeypatch.setitem(sys.modules, name, None)  # as if it were not installed
+    assert fsd_otel._django_middleware_keys() is None
+    with TRACER.start_as_current_span("server"):
+        send_unhandled(ValueError("boom"))
+    [span] = EXPORTER.get_finished_spans()
+    assert [event.name for event in span.events] == ["exception"]

@@ -15,6 +15,10 @@ def test_the_package_and_its_pytest_plugin_import_before_settings_exist():
         "assert not settings.configured\n"
     )
     result = subprocess.run(
-        [sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=60
+        [sys.executable, "-c", code],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
     )
     assert result.returncode == 0, result.stderr
