@@ -309,17 +309,19 @@ def test_panel_lists_receivers_and_hook_registries(client, hooks):
     finally:
         request_started.disconnect(on_started)
     stats = stored_stats("FlaskSignalsPanel")[1]
-    started = next(s for s in stats["signals"] if s["name"] == "request_started")
-    assert started["receivers"] == [
+    signals, hooks = stats["listings"]
+    started = next(s for s in signals["rows"] if s["label"] == "request_started")
+    assert started["items"] == [
         {
             "name": "tests.test_contrib_debug_toolbar.on_started",
-            "senders": "ANY",
-            "weak": True,
+            "note": "sender=ANY, weak",
         }
     ]
     event = next(e for e in stats["events"] if e["name"] == "request_started")
     assert event["functions"] == ["tests.test_contrib_debug_toolbar.on_started"]
-    hooks_by_title = {h["title"]: h["entries"] for h in stats["hooks"]}
+    hooks_by_title = {
+        h["label"]: [i["name"] for i in h["items"]] for h in hooks["rows"]
+    }
     assert hooks_by_title["before_request"] == [
         "tests.test_contrib_debug_toolbar.before"
     ]

@@ -83,26 +83,44 @@ def timeline_stats(timeline: tap.Timeline | None) -> dict[str, Any]:
 
 
 def inventory_stats() -> dict[str, Any]:
-    """The connected receivers and hook registries, as ``manage.py flasksignals`` lists them."""
+    """The connected receivers and hook registries, as ``manage.py flasksignals`` lists them.
+
+    Two listings of the same shape: each row a label and the dotted names it lists.
+    """
+    receivers = [
+        {
+            "label": signal.python_name,
+            "items": [
+                {
+                    "name": info.name,
+                    "note": f"sender={', '.join(info.senders)}, "
+                    + ("weak" if info.weak else "strong"),
+                }
+                for info in infos
+            ],
+        }
+        for signal, infos in signal_receivers()
+    ]
+    hooks = [
+        {
+            "label": registry.title,
+            "items": [{"name": entry} for entry in registry.entries],
+        }
+        for registry in hook_registries()
+    ]
     return {
-        "signals": [
+        "listings": [
             {
-                "name": signal.python_name,
-                "receivers": [
-                    {
-                        "name": info.name,
-                        "senders": ", ".join(info.senders),
-                        "weak": info.weak,
-                    }
-                    for info in infos
-                ],
-            }
-            for signal, infos in signal_receivers()
-        ],
-        "hooks": [
-            {"title": registry.title, "entries": registry.entries}
-            for registry in hook_registries()
-        ],
+                "title": "Connected receivers (in the order they are called)",
+                "columns": ("Signal", "Receivers"),
+                "rows": receivers,
+            },
+            {
+                "title": "Hooks (in the order they run)",
+                "columns": ("Registry", "Functions"),
+                "rows": hooks,
+            },
+        ]
     }
 
 

@@ -166,20 +166,24 @@ _UID = "flasksignals_django.contrib.opentelemetry.record_unhandled"
 
 def instrument() -> None:
     """Start adding span events and unhandled errors; calling it again has no effect."""
-    global _instrumented
-    with _lock:
-        tap.attach(_tap)
-        got_request_exception.connect(record_unhandled, dispatch_uid=_UID)
-        _instrumented = True
+    _switch(on=True)
 
 
 def uninstrument() -> None:
     """Stop adding span events and errors; safe to call when not instrumented."""
+    _switch(on=False)
+
+
+def _switch(on: bool) -> None:
     global _instrumented
     with _lock:
-        tap.detach(_tap)
-        got_request_exception.disconnect(record_unhandled, dispatch_uid=_UID)
-        _instrumented = False
+        if on:
+            tap.attach(_tap)
+            got_request_exception.connect(record_unhandled, dispatch_uid=_UID)
+        else:
+            tap.detach(_tap)
+            got_request_exception.disconnect(record_unhandled, dispatch_uid=_UID)
+        _instrumented = on
 
 
 def is_instrumented() -> bool:
