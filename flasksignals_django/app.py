@@ -110,8 +110,7 @@ class App:
 
     def before_first_request(self, f: F) -> F:
         """Run ``f()`` once per process, before the first request's ``request_started``."""
-        _check_callable(f, "before_first_request")
-        if self._got_first_request:
+        if self._got_first_request and callable(f):
             warnings.warn(
                 f"before_first_request({_describe(f)}) was registered after this process "
                 "served its first request; it will never be called. Register it in "
@@ -119,32 +118,23 @@ class App:
                 RuntimeWarning,
                 stacklevel=2,
             )
-        self.before_first_request_funcs.append(f)
-        return f
+        return _register(self.before_first_request_funcs, f, "before_first_request")
 
     def before_request(self, f: F) -> F:
         """Run ``f()`` before each view; a return value other than ``None`` becomes the response."""
-        _check_callable(f, "before_request")
-        self.before_request_funcs.append(f)
-        return f
+        return _register(self.before_request_funcs, f, "before_request")
 
     def after_request(self, f: F) -> F:
         """Run ``f(response)`` after each view; it must return the response to use."""
-        _check_callable(f, "after_request")
-        self.after_request_funcs.append(f)
-        return f
+        return _register(self.after_request_funcs, f, "after_request")
 
     def teardown_request(self, f: F) -> F:
         """Run ``f(exc)`` when the request ends, after its body was sent."""
-        _check_callable(f, "teardown_request")
-        self.teardown_request_funcs.append(f)
-        return f
+        return _register(self.teardown_request_funcs, f, "teardown_request")
 
     def teardown_appcontext(self, f: F) -> F:
         """Run ``f(exc)`` when an app context is popped (each request pops one)."""
-        _check_callable(f, "teardown_appcontext")
-        self.teardown_appcontext_funcs.append(f)
-        return f
+        return _register(self.teardown_appcontext_funcs, f, "teardown_appcontext")
 
     def context_processor(self, f: F) -> F:
         """Merge ``f()``'s dict into every template rendered through the signaling backends.
@@ -152,9 +142,7 @@ class App:
         As in Flask's ``update_template_context``, the view's own values win over
         it; a later processor's values win over an earlier one's.
         """
-        _check_callable(f, "context_processor")
-        self.template_context_processors.append(f)
-        return f
+        return _register(self.template_context_processors, f, "context_processor")
 
     def errorhandler(self, code_or_exception: ErrorHandlerKey) -> Callable[[F], F]:
         """Register ``f(error)`` for a status code (400, 403, 404, 500) or an exception class.
@@ -190,6 +178,13 @@ class App:
     def app_context(self) -> AppContext:
         """A new app context, for code outside requests (``with`` or ``async with``)."""
         return AppContext(self)
+
+
+def _register(registry: list[Any], f: F, what: str) -> F:
+    """Append hook ``f`` to ``registry`` and return it unchanged (for use with ``@``)."""
+    _check_callable(f, what)
+    registry.append(f)
+    return f
 
 
 def _check_callable(f: object, what: str) -> None:
