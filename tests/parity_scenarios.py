@@ -261,11 +261,12 @@ NOT_RUN: dict[str, str] = {
     ),
     "s15a_copy_current_request_context_called_later": (
         "the port's copy_current_request_context re-activates the request's "
-        "contexts without pushing a copy, so it sends no appcontext_pushed or "
-        "teardown for the copied call (not among DESIGN's differences: reported)"
+        "contexts (DESIGN: 'with the current request's contexts', g included) "
+        "without pushing a copy, so it sends no appcontext_pushed or teardown for "
+        "the copied call: a deliberate difference, listed in the README"
     ),
     "s15b_copy_current_request_context_called_inside_view": (
-        "as s15a: no push or teardown for the copied call (reported)"
+        "as s15a: no push or teardown for the copied call (deliberate, README)"
     ),
 }
 """What does not run, with the reason: ``"<sid>"`` everywhere, ``"<sid>@<transport>"`` there."""
