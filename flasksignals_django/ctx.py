@@ -151,6 +151,7 @@ class RequestContext(_Context):
         "torn_down",
         "open_stream",
         "_werkzeug",
+        "_app_view",
         "outer",
     )
 
@@ -177,6 +178,7 @@ class RequestContext(_Context):
         self.open_stream = False
         """True while an async body has not reached its end."""
         self._werkzeug: WerkzeugRequest | None = None
+        self._app_view: AppContext | None = None
         self.outer: _Context | None = None
         """The context that was current when the request began (an ``app_context()``
         the server or test pushed), current again for ``appcontext_popped``."""
@@ -195,9 +197,11 @@ class RequestContext(_Context):
     def app_only(self) -> AppContext:
         """A plain app context sharing this request's ``g``: what Flask shows its
         app-context steps (``appcontext_pushed``, teardown_appcontext), which
-        see no request."""
-        view = AppContext(self.app, self.timeline)
-        view._g = self.g
+        see no request. Made once per request."""
+        view = self._app_view
+        if view is None:
+            view = self._app_view = AppContext(self.app, self.timeline)
+            view._g = self.g
         return view
 
     def note_unhandled(self, exc: BaseException) -> bool:
@@ -219,6 +223,9 @@ class RequestContext(_Context):
 
     def teardown(self, exc: BaseException | None = None) -> None:
         """Tear the request down once, from sync code; later calls do nothing."""
+        if lifecycle.teardown_is_quiet(self):
+            self.torn_down = True  # nothing to call: no flow to build, no lock to take
+            return
         if self.claim_teardown():
             run_sync(lifecycle.teardown_request(self, exc))
 

@@ -24,7 +24,12 @@ from .request import (
     start_is_quiet,
     start_request,
 )
-from .teardown import pop_app_context, push_app_context, teardown_request
+from .teardown import (
+    pop_app_context,
+    push_app_context,
+    teardown_is_quiet,
+    teardown_request,
+)
 
 __all__ = [
     "after_view",
@@ -35,5 +40,6 @@ __all__ = [
     "run_hooks",
     "start_is_quiet",
     "start_request",
+    "teardown_is_quiet",
     "teardown_request",
 ]

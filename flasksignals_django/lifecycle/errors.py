@@ -24,14 +24,9 @@ from flasksignals_django._django import (
     uncaught_error_response,
 )
 from flasksignals_django._drivers import run_sync
+from flasksignals_django._send_steps import signal_step
 from flasksignals_django._sending import logger
-from flasksignals_django._steps import (
-    Blocking,
-    Call,
-    Flow,
-    mark_answered,
-    signal_step,
-)
+from flasksignals_django._steps import Blocking, Call, Flow, mark_answered
 from flasksignals_django.conf import conf
 from flasksignals_django.errors import InternalServerError, RequestError, error_code
 from flasksignals_django.globals import current_request_context

@@ -10,15 +10,14 @@ from django.http import HttpResponseBase
 from django.urls import resolve
 
 from flasksignals_django._closing import arrange_teardown
+from flasksignals_django._send_steps import signal_step, together
 from flasksignals_django._steps import (
     Blocking,
     Call,
     Flow,
     Next,
     mark_answered,
-    signal_step,
 )
-from flasksignals_django.globals import reset_current, set_current
 from flasksignals_django.responses import describe
 from flasksignals_django.signals import (
     appcontext_pushed,
@@ -74,22 +73,21 @@ def start_request(
         if not ctx.hooks_installed and needs_hooks_middleware(app):
             raise ImproperlyConfigured(MISSING_HOOKS_MIDDLEWARE)  # fail closed
         try:
-            step = signal_step(appcontext_pushed, ctx, {})
-            if step is not None:
+            pushed = signal_step(appcontext_pushed, ctx, {})
+            if pushed is not None:
                 # As in Flask, the app context is pushed before the request's.
-                token = set_current(ctx.app_only())
-                try:
-                    yield step
-                finally:
-                    reset_current(token)
+                pushed.current = ctx.app_only()
             if not app.got_first_request:
+                if pushed is not None:
+                    yield pushed
+                    pushed = None
                 yield Blocking(
                     app.run_before_first_request,
                     _hook_caller(ctx),
                     thread_sensitive=True,
                 )
-            step = signal_step(request_started, ctx, {})
-            if step is not None:
+            step = together(pushed, signal_step(request_started, ctx, {}))
+            if step is not None:  # one thread hop under ASGI when all are sync
                 yield step
         except Exception as exc:
             if ctx.hooks_installed:
