@@ -70,7 +70,7 @@ class SignalsMiddleware(_HybridMiddleware):
         self.hooks_installed = _installed(HooksMiddleware)
 
     def _context(self, request: HttpRequest) -> RequestContext:
-        timeline = tap.new_timeline(request) if tap.is_attached() else None
+        timeline = tap.new_timeline(request)  # None, at once, while no tap is attached
         ctx = RequestContext(request, current_app, self.hooks_installed, timeline)
         ctx.outer = current_context()
         return ctx

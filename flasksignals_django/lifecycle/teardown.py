@@ -53,12 +53,12 @@ def teardown_request(ctx: RequestContext, exc: BaseException | None) -> Flow[Non
             yield from _call_robustly(
                 ctx, "teardown_request", app.teardown_request_funcs, exc, errors
             )
-        view = ctx.app_only()
         ending = signal_step(request_tearing_down, ctx, {"exc": exc}, errors)
         if app.teardown_appcontext_funcs:
             if ending is not None:
                 yield ending
                 ending = None
+            view = ctx.app_only()
             view_token = set_current(view)
             try:
                 yield from _call_robustly(
@@ -70,10 +70,11 @@ def teardown_request(ctx: RequestContext, exc: BaseException | None) -> Flow[Non
                 )
             finally:
                 reset_current(view_token)
+        tearing = signal_step(appcontext_tearing_down, ctx, {"exc": exc}, errors)
+        if tearing is not None:
+            tearing.current = ctx.app_only()
         step = together(
-            ending,
-            signal_step(appcontext_tearing_down, view, {"exc": exc}, errors, view),
-            signal_step(appcontext_popped, ctx, {}, errors, ctx.outer),
+            ending, tearing, signal_step(appcontext_popped, ctx, {}, errors, ctx.outer)
         )
         if step is not None:
             yield step
