@@ -282,6 +282,16 @@ def django_configs(driver: AsgiDriver) -> list[Config]:
                 django_rs=True,
             )
         )
+        if mode == "asgi":
+            configs.append(
+                _django(
+                    driver,
+                    mode,
+                    "asgi plain +1 hop",
+                    ["benchmarks.hop.OneHop"],
+                    app=False,
+                )
+            )
         configs.append(
             _django(
                 driver,

@@ -110,7 +110,7 @@ def run_off_loop(fn: Callable[..., T], *args: Any) -> T:
     Sync code that must not run on a loop's thread (ORM calls in teardown) then
     still works, in a copy of this context.
     """
-    if not on_event_loop_thread():
+    if asyncio._get_running_loop() is None:  # on_event_loop_thread(), once per request
         return fn(*args)
     context = contextvars.copy_context()
     outcome: Future[T] = Future()

@@ -170,7 +170,7 @@ class RequestContext(_Context):
         """The request's unhandled exception, given to teardown."""
         self.pending_exc: Exception | None = None
         """An error raised before the hooks ran, raised again by HooksMiddleware."""
-        self.reported: list[BaseException] = []
+        self.reported: list[BaseException] | None = None
         """Unhandled exceptions already reported (each is reported once)."""
         self.after_this_request_funcs: list[Callable[[Any], Any]] | None = None
         self.hooks_installed = hooks_installed
@@ -208,9 +208,12 @@ class RequestContext(_Context):
         """Remember ``exc`` as unhandled; False if it was noted before (report it once)."""
         if self.exc is None:
             self.exc = exc
-        if any(seen is exc for seen in self.reported):
+        reported = self.reported
+        if reported is None:
+            reported = self.reported = []
+        elif any(seen is exc for seen in reported):
             return False
-        self.reported.append(exc)
+        reported.append(exc)
         return True
 
     def claim_teardown(self) -> bool:

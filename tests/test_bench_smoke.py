@@ -40,11 +40,12 @@ def test_benchmark_runs_and_its_checks_pass() -> None:
         timeout=240,
     )
     assert done.returncode == 0, done.stderr
-    assert "checks passed: 34 configurations" in done.stdout
+    assert "checks passed: 35 configurations" in done.stdout
     for name in (
         "wsgi plain +app r10",
         "asgi default +app hooks",
         "asgi plain +django r1",
+        "asgi plain +1 hop",
         "wsgi plain +app r0 no tap",
         "jinja2 wrapped r0",
         "flask r10",
