@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from . import lifecycle
 from ._drivers import run_async, run_sync
+from ._sending import run_off_loop
 from .globals import current_context, reset_current, set_current
 from .tap import Timeline
 from .werkzeug_request import WerkzeugRequest
@@ -164,7 +165,7 @@ class RequestContext(_Context):
         hooks_installed: bool,
         timeline: Timeline | None = None,
     ) -> None:
-        super().__init__(app, timeline)
+        _Context.__init__(self, app, timeline)  # not super(): one call per request
         self.request = request
         self.exc: BaseException | None = None
         """The request's unhandled exception, given to teardown."""
@@ -224,13 +225,23 @@ class RequestContext(_Context):
             self.torn_down = True
             return True
 
-    def teardown(self, exc: BaseException | None = None) -> None:
-        """Tear the request down once, from sync code; later calls do nothing."""
+    def teardown(
+        self, exc: BaseException | None = None, off_loop: bool = False
+    ) -> None:
+        """Tear the request down once, from sync code; later calls do nothing.
+
+        With ``off_loop``, on an event loop's thread the steps run on a helper
+        thread (sync teardown code must not block the loop).
+        """
         if lifecycle.teardown_is_quiet(self):
             self.torn_down = True  # nothing to call: no flow to build, no lock to take
             return
         if self.claim_teardown():
-            run_sync(lifecycle.teardown_request(self, exc))
+            flow = lifecycle.teardown_request(self, exc)
+            if off_loop:
+                run_off_loop(run_sync, flow)
+            else:
+                run_sync(flow)
 
     async def ateardown(self, exc: BaseException | None = None) -> None:
         """:meth:`teardown` from async code."""

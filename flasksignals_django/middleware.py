@@ -19,7 +19,6 @@ from django.http import HttpRequest, HttpResponseBase
 from django.utils.module_loading import import_string
 
 from . import tap
-from ._closing import arrange_teardown
 from ._drivers import run_async, run_sync
 from ._steps import Blocking
 from .app import current_app
@@ -33,6 +32,7 @@ from .globals import (
 from .lifecycle import (
     after_view,
     after_view_is_quiet,
+    hand_over,
     hooks_are_quiet,
     run_hooks,
     start_is_quiet,
@@ -69,16 +69,14 @@ class SignalsMiddleware(_HybridMiddleware):
         super().__init__(get_response)
         self.hooks_installed = _installed(HooksMiddleware)
 
-    def _context(self, request: HttpRequest) -> RequestContext:
-        timeline = tap.new_timeline(request)  # None, at once, while no tap is attached
-        ctx = RequestContext(request, current_app, self.hooks_installed, timeline)
-        ctx.outer = current_context()
-        return ctx
-
     def __call__(self, request: HttpRequest) -> Any:
         if self.async_mode:
             return self.__acall__(request)
-        ctx = self._context(request)
+        # With no tap attached new_timeline is a C call returning None.
+        ctx = RequestContext(
+            request, current_app, self.hooks_installed, tap.new_timeline(request)
+        )
+        ctx.outer = current_context()
         token = set_current(ctx)
         try:
             if not start_is_quiet(ctx):
@@ -88,12 +86,15 @@ class SignalsMiddleware(_HybridMiddleware):
             except BaseException as exc:
                 _abort(ctx, exc)
                 raise
-            return arrange_teardown(ctx, response)
+            return hand_over(ctx, response)
         finally:
             reset_current(token)
 
     async def __acall__(self, request: HttpRequest) -> HttpResponseBase:
-        ctx = self._context(request)
+        ctx = RequestContext(
+            request, current_app, self.hooks_installed, tap.new_timeline(request)
+        )
+        ctx.outer = current_context()
         token = set_current(ctx)
         try:
             if not start_is_quiet(ctx):
@@ -103,7 +104,7 @@ class SignalsMiddleware(_HybridMiddleware):
             except BaseException as exc:
                 await Blocking(_abort, ctx, exc, thread_sensitive=True).run_async()
                 raise
-            return arrange_teardown(ctx, response)
+            return hand_over(ctx, response)
         finally:
             reset_current(token)
 

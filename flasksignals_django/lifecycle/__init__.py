@@ -19,6 +19,7 @@ from __future__ import annotations
 from .request import (
     after_view,
     after_view_is_quiet,
+    hand_over,
     hooks_are_quiet,
     run_hooks,
     start_is_quiet,
@@ -34,6 +35,7 @@ from .teardown import (
 __all__ = [
     "after_view",
     "after_view_is_quiet",
+    "hand_over",
     "hooks_are_quiet",
     "pop_app_context",
     "push_app_context",

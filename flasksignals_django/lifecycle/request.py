@@ -26,6 +26,7 @@ from flasksignals_django.signals import (
 )
 
 from .errors import finish_value, handle_exception, wants_early_resolve
+from .teardown import teardown_is_quiet
 
 if TYPE_CHECKING:
     from flasksignals_django.app import App
@@ -118,6 +119,17 @@ def start_request(
         raise
     if ctx.timeline is not None:
         ctx.timeline.status_code = response.status_code
+    return hand_over(ctx, response)
+
+
+def hand_over(ctx: RequestContext, response: HttpResponseBase) -> HttpResponseBase:
+    """Leave teardown to Django's close of ``response``.
+
+    With nothing to tear down and no streamed body to produce in the request's
+    context, nothing needs arranging: no closer is added.
+    """
+    if not response.streaming and teardown_is_quiet(ctx):
+        return response
     return arrange_teardown(ctx, response)
 
 

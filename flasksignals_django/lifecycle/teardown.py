@@ -105,7 +105,7 @@ def _call_robustly(
 def push_app_context(ctx: AppContext) -> Flow[None]:
     """Make ``ctx`` current and send ``appcontext_pushed``."""
     if not ctx.pushed and ctx.timeline is None:
-        ctx.timeline = tap.new_timeline()
+        ctx.timeline = tap.new_timeline(None)
     ctx.activate()
     step = signal_step(appcontext_pushed, ctx, {})
     if step is not None:
