@@ -43,6 +43,11 @@ class Step:
     ) -> None:
         """Add this step's event to ``timeline``."""
 
+    @classmethod
+    def now(cls, *args: Any, **kwargs: Any) -> Any:
+        """Make the step and run it, from sync code (what a flow's sync twin does)."""
+        return cls(*args, **kwargs).run()
+
     def run(self) -> Any:
         timeline = self.timeline
         if timeline is None:
@@ -87,6 +92,18 @@ class Call(Step):
         self.fn = fn
         self.args = args
 
+    @classmethod
+    def now(
+        cls,
+        hook: str,
+        fn: Callable[..., Any],
+        *args: Any,
+        timeline: Timeline | None = None,
+    ) -> Any:
+        if timeline is None:  # nothing to record: no step object
+            return call_sync(fn, *args)
+        return cls(hook, fn, *args, timeline=timeline).run()
+
     def call(self) -> Any:
         return call_sync(self.fn, *self.args)
 
@@ -124,6 +141,17 @@ class Next(Step):
         self.get_response = get_response
         self.request = request
 
+    @classmethod
+    def now(
+        cls,
+        get_response: Callable[[Any], Any],
+        request: Any,
+        timeline: Timeline | None = None,
+    ) -> Any:
+        if timeline is None:
+            return get_response(request)
+        return cls(get_response, request, timeline).run()
+
     def call(self) -> Any:
         return self.get_response(self.request)
 
@@ -151,6 +179,12 @@ class Blocking(Step):
         self.fn = fn
         self.args = args
         self.thread_sensitive = thread_sensitive
+
+    @classmethod
+    def now(
+        cls, fn: Callable[..., Any], *args: Any, thread_sensitive: bool = False
+    ) -> Any:
+        return fn(*args)
 
     def call(self) -> Any:
         return self.fn(*self.args)

@@ -14,7 +14,7 @@ from types import TracebackType
 from typing import TYPE_CHECKING, Any
 
 from . import lifecycle
-from ._drivers import run_async, run_sync
+from ._drivers import run_async
 from ._sending import run_off_loop
 from .globals import current_context, reset_current, set_current
 from .tap import Timeline
@@ -102,10 +102,10 @@ class AppContext(_Context):
         reset_current(self._tokens.pop())
 
     def push(self) -> None:
-        run_sync(lifecycle.push_app_context(self))
+        lifecycle.push_app_context.sync(self)
 
     def pop(self, exc: BaseException | None = None) -> None:
-        run_sync(lifecycle.pop_app_context(self, exc))
+        lifecycle.pop_app_context.sync(self, exc)
 
     def __enter__(self) -> AppContext:
         self.push()
@@ -237,11 +237,10 @@ class RequestContext(_Context):
             self.torn_down = True  # nothing to call: no flow to build, no lock to take
             return
         if self.claim_teardown():
-            flow = lifecycle.teardown_request(self, exc)
             if off_loop:
-                run_off_loop(run_sync, flow)
+                run_off_loop(lifecycle.teardown_request.sync, self, exc)
             else:
-                run_sync(flow)
+                lifecycle.teardown_request.sync(self, exc)
 
     async def ateardown(self, exc: BaseException | None = None) -> None:
         """:meth:`teardown` from async code."""

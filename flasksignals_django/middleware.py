@@ -19,7 +19,7 @@ from django.http import HttpRequest, HttpResponseBase
 from django.utils.module_loading import import_string
 
 from . import tap
-from ._drivers import run_async, run_sync
+from ._drivers import run_async
 from ._steps import Blocking
 from .app import current_app
 from .ctx import RequestContext
@@ -80,7 +80,7 @@ class SignalsMiddleware(_HybridMiddleware):
         token = set_current(ctx)
         try:
             if not start_is_quiet(ctx):
-                return run_sync(start_request(ctx, self.get_response))
+                return start_request.sync(ctx, self.get_response)
             try:
                 response = self.get_response(request)
             except BaseException as exc:
@@ -137,11 +137,11 @@ class HooksMiddleware(_HybridMiddleware):
         if ctx is None:
             return self.get_response(request)
         if not hooks_are_quiet(ctx):
-            return run_sync(run_hooks(ctx, self.get_response))
+            return run_hooks.sync(ctx, self.get_response)
         response = self.get_response(request)
         if after_view_is_quiet(ctx):
             return response
-        return run_sync(after_view(ctx, response))
+        return after_view.sync(ctx, response)
 
     async def __acall__(self, request: HttpRequest) -> HttpResponseBase:
         ctx = current_request_context()

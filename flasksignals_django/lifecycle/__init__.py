@@ -1,8 +1,8 @@
 """The order of one request, teardown included, written once.
 
 Each phase is a generator of :mod:`~flasksignals_django._steps` steps, run by
-``run_sync`` under WSGI and ``run_async`` under ASGI, so the order is the same
-on every path. See DESIGN's "Order of one request":
+``run_async`` under ASGI and by its compiled sync twin (``phase.sync``) under
+WSGI, so the order is the same on every path. See DESIGN's "Order of one request":
 
 - :func:`start_request`: what ``SignalsMiddleware`` does around the chain;
 - :func:`run_hooks`: what ``HooksMiddleware`` does around the view;

@@ -10,6 +10,7 @@ from django.http import HttpResponseBase
 from django.urls import resolve
 
 from flasksignals_django._closing import arrange_teardown
+from flasksignals_django._drivers import flow
 from flasksignals_django._send_steps import signal_step, together
 from flasksignals_django._steps import (
     Blocking,
@@ -64,6 +65,7 @@ def start_is_quiet(ctx: RequestContext) -> bool:
     )
 
 
+@flow
 def start_request(
     ctx: RequestContext, get_response: Callable[[Any], Any]
 ) -> Flow[HttpResponseBase]:
@@ -161,6 +163,7 @@ def after_view_is_quiet(ctx: RequestContext) -> bool:
     return ctx.after_this_request_funcs is None and not ctx.app.after_request_funcs
 
 
+@flow
 def run_hooks(
     ctx: RequestContext, get_response: Callable[[Any], Any]
 ) -> Flow[HttpResponseBase]:
@@ -189,6 +192,7 @@ def run_hooks(
     return (yield from after_view(ctx, response))
 
 
+@flow
 def after_view(
     ctx: RequestContext, response: HttpResponseBase
 ) -> Flow[HttpResponseBase]:

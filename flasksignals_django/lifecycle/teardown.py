@@ -6,6 +6,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from flasksignals_django import tap
+from flasksignals_django._drivers import flow
 from flasksignals_django._send_steps import signal_step, together
 from flasksignals_django._sending import logger
 from flasksignals_django._steps import Call, Flow
@@ -36,6 +37,7 @@ def teardown_is_quiet(ctx: RequestContext) -> bool:
     )
 
 
+@flow
 def teardown_request(ctx: RequestContext, exc: BaseException | None) -> Flow[None]:
     """teardown_request functions and request_tearing_down see the request; the app
     context's steps see the app context alone, and ``appcontext_popped`` what was
@@ -84,6 +86,7 @@ def teardown_request(ctx: RequestContext, exc: BaseException | None) -> Flow[Non
         tap.finish(ctx.timeline)
 
 
+@flow
 def _call_robustly(
     ctx: _Context,
     hook: str,
@@ -102,6 +105,7 @@ def _call_robustly(
 # -- app_context() -----------------------------------------------------------------
 
 
+@flow
 def push_app_context(ctx: AppContext) -> Flow[None]:
     """Make ``ctx`` current and send ``appcontext_pushed``."""
     if not ctx.pushed and ctx.timeline is None:
@@ -116,6 +120,7 @@ def push_app_context(ctx: AppContext) -> Flow[None]:
             raise
 
 
+@flow
 def pop_app_context(ctx: AppContext, exc: BaseException | None) -> Flow[None]:
     """Tear down on the last pop, restore the previous context, send ``appcontext_popped``.
 
