@@ -61,16 +61,16 @@ class Send(Step):
 
     def run(self) -> Any:
         current = self.current
-        if current is KEEP:
+        if current is not KEEP:
+            token = set_current(current)  # taps see it too, as the receivers do
+        try:
             if self.timeline is None:  # the common case, kept short
                 send_to(self.batch, self.sender, self.kwargs, self.errors)
                 return None
             return super().run()
-        token = set_current(current)  # taps see it too, as the receivers do
-        try:
-            return super().run()
         finally:
-            reset_current(token)
+            if current is not KEEP:
+                reset_current(token)
 
     async def run_async(self) -> Any:
         if self.current is KEEP:

@@ -233,9 +233,6 @@ class RequestContext(_Context):
         With ``off_loop``, on an event loop's thread the steps run on a helper
         thread (sync teardown code must not block the loop).
         """
-        if lifecycle.teardown_is_quiet(self):
-            self.torn_down = True  # nothing to call: no flow to build, no lock to take
-            return
         if self.claim_teardown():
             if off_loop:
                 run_off_loop(lifecycle.teardown_request.sync, self, exc)
