@@ -63,10 +63,17 @@ class FlowFunction(Generic[P, T]):
 
 
 class _RunInPlace(ast.NodeTransformer):
+    def __init__(self, names: dict[str, Any]) -> None:
+        self.names = names  # the flow's module globals
+
     def visit_Yield(self, node: ast.Yield) -> ast.AST:
         assert node.value is not None, "a flow yields a step"
         step = self.visit(node.value)
-        if isinstance(step, ast.Call) and isinstance(step.func, ast.Name):
+        if (
+            isinstance(step, ast.Call)
+            and isinstance(step.func, ast.Name)
+            and hasattr(self.names.get(step.func.id), "now")
+        ):
             # ``yield Call(...)`` -> ``Call.now(...)``: run with no step object.
             now = ast.Attribute(value=step.func, attr="now", ctx=ast.Load())
             call = ast.Call(func=now, args=step.args, keywords=step.keywords)
@@ -92,7 +99,7 @@ def flow(fn: Callable[P, Generator[Any, Any, T]]) -> FlowFunction[P, T]:
     definition = tree.body[0]
     assert isinstance(definition, ast.FunctionDef)
     definition.decorator_list = []
-    tree = ast.fix_missing_locations(_RunInPlace().visit(tree))
+    tree = ast.fix_missing_locations(_RunInPlace(fn.__globals__).visit(tree))
     ast.increment_lineno(tree, fn.__code__.co_firstlineno - 1)
     code = compile(
         tree,

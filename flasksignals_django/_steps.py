@@ -43,11 +43,6 @@ class Step:
     ) -> None:
         """Add this step's event to ``timeline``."""
 
-    @classmethod
-    def now(cls, *args: Any, **kwargs: Any) -> Any:
-        """Make the step and run it, from sync code (what a flow's sync twin does)."""
-        return cls(*args, **kwargs).run()
-
     def run(self) -> Any:
         timeline = self.timeline
         if timeline is None:
