@@ -5,6 +5,8 @@ yields steps: send these receivers (:mod:`~flasksignals_django._send_steps`),
 call this hook, call the next middleware.
 Each step can run from sync code (:meth:`Step.run`) and from async code
 (:meth:`Step.run_async`); :mod:`~flasksignals_django._drivers` runs a lifecycle.
+A flow's sync twin runs ``yield Call(...)`` as ``Call.now(...)``, which makes
+no step object when there is nothing to record.
 
 Each step records itself on the context's tap timeline when there is one.
 """
@@ -16,7 +18,7 @@ from typing import Any, TypeVar
 
 from asgiref.sync import sync_to_async
 
-from ._sending import call_async, call_sync
+from ._sending import call_async, call_sync, is_async, run_coroutine_sync
 from .tap import Timeline
 
 T = TypeVar("T")
@@ -96,7 +98,9 @@ class Call(Step):
         timeline: Timeline | None = None,
     ) -> Any:
         if timeline is None:  # nothing to record: no step object
-            return call_sync(fn, *args)
+            if is_async(fn):
+                return run_coroutine_sync(fn, *args)
+            return fn(*args)  # called directly: the common case
         return cls(hook, fn, *args, timeline=timeline).run()
 
     def call(self) -> Any:
