@@ -69,14 +69,17 @@ class SignalsMiddleware(_HybridMiddleware):
         super().__init__(get_response)
         self.hooks_installed = _installed(HooksMiddleware)
 
+    def _context(self, request: HttpRequest) -> RequestContext:
+        # With no tap attached new_timeline is a C call returning None.
+        timeline = tap.new_timeline(request)
+        ctx = RequestContext(request, current_app, self.hooks_installed, timeline)
+        ctx.outer = current_context()
+        return ctx
+
     def __call__(self, request: HttpRequest) -> Any:
         if self.async_mode:
             return self.__acall__(request)
-        # With no tap attached new_timeline is a C call returning None.
-        ctx = RequestContext(
-            request, current_app, self.hooks_installed, tap.new_timeline(request)
-        )
-        ctx.outer = current_context()
+        ctx = self._context(request)
         token = set_current(ctx)
         try:
             if not start_is_quiet(ctx):
@@ -91,10 +94,7 @@ class SignalsMiddleware(_HybridMiddleware):
             reset_current(token)
 
     async def __acall__(self, request: HttpRequest) -> HttpResponseBase:
-        ctx = RequestContext(
-            request, current_app, self.hooks_installed, tap.new_timeline(request)
-        )
-        ctx.outer = current_context()
+        ctx = self._context(request)
         token = set_current(ctx)
         try:
             if not start_is_quiet(ctx):
