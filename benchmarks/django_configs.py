@@ -6,15 +6,17 @@ import asyncio
 import io
 import time
 from collections.abc import Callable, Iterator, Mapping
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from typing import Any, cast
 
 from blinker import NamedSignal
 from django.core.handlers.asgi import ASGIHandler
 from django.core.handlers.wsgi import WSGIHandler
+from django.core.signals import request_started as django_request_started
 from django.test import override_settings
 
 from flasksignals_django import current_app
+from flasksignals_django import tap as tap_module
 from flasksignals_django.signals import SIGNALS
 
 from . import settings as bench_settings
@@ -51,7 +53,7 @@ def make_noops(count: int) -> list[Callable[..., None]]:
 
 @contextmanager
 def connected(
-    signals: tuple[NamedSignal, ...], receivers: list[Callable[..., Any]]
+    signals: tuple[Any, ...], receivers: list[Callable[..., Any]]
 ) -> Iterator[None]:
     """Connect ``receivers`` (strongly) to every signal of ``signals``."""
     for signal in signals:
@@ -267,6 +269,38 @@ def django_configs(driver: AsgiDriver) -> list[Config]:
             configs.append(
                 _django(driver, mode, f"{base} +app hooks", with_app, hooks=True)
             )
+        # What one sync receiver costs on Django's own request_started (ASGI
+        # sends it through ``asend``: one thread hop), and the library's fast
+        # path with the tap's check replaced by nothing (the tap's own cost).
+        configs.append(
+            _django(
+                driver,
+                mode,
+                f"{mode} plain +django r1",
+                bench_settings.PLAIN_STACK,
+                app=False,
+                django_rs=True,
+            )
+        )
+        if mode == "asgi":
+            configs.append(
+                _django(
+                    driver,
+                    mode,
+                    "asgi plain +1 hop",
+                    ["benchmarks.hop.OneHop"],
+                    app=False,
+                )
+            )
+        configs.append(
+            _django(
+                driver,
+                mode,
+                f"{mode} plain +app r0 no tap",
+                bench_settings.PLAIN_APP_STACK,
+                tap=False,
+            )
+        )
     return configs
 
 
@@ -278,6 +312,8 @@ def _django(
     app: bool = True,
     receivers: int = 0,
     hooks: bool = False,
+    django_rs: bool = False,
+    tap: bool = True,
 ) -> Config:
     overrides = override_settings(
         MIDDLEWARE=middleware,
@@ -289,9 +325,16 @@ def _django(
         handler: Any = WSGIHandler() if mode == "wsgi" else ASGIHandler()
     noops = make_noops(receivers)
 
+    django_noops = make_noops(1 if django_rs else 0)
+
     @contextmanager
     def state(receivers: list[Callable[..., Any]] = noops) -> Iterator[None]:
-        with overrides, connected(SIGNALS, receivers):
+        with (
+            overrides,
+            connected(SIGNALS, receivers),
+            connected((django_request_started,), django_noops),
+            no_tap() if not tap else nullcontext(),
+        ):
             if hooks:
                 with hooks_registered():
                     yield
@@ -327,7 +370,17 @@ def _django(
             calls.append("teardown")
 
         counters = [_copy(counter) for _ in range(receivers)]  # distinct functions
-        with overrides, connected(SIGNALS, counters), recorded(SIGNALS) as events:
+
+        def django_counter(sender: object, **kwargs: object) -> None:
+            calls.append("django receiver")
+
+        django_counters = [django_counter for _ in django_noops]
+        with (
+            overrides,
+            connected(SIGNALS, counters),
+            connected((django_request_started,), django_counters),
+            recorded(SIGNALS) as events,
+        ):
             if hooks:
                 with hooks_registered(before, after, teardown):
                     _ok(call())
@@ -336,12 +389,13 @@ def _django(
         wanted = REQUEST_EVENTS if app else []
         expect(events == wanted, f"{name}: events {events}, expected {wanted}")
         expect(
-            calls.count("receiver") == receivers * len(wanted),
+            calls.count("receiver") == receivers * len(wanted)
+            and calls.count("django receiver") == len(django_noops),
             f"{name}: {calls.count('receiver')} receiver calls",
         )
         if hooks:
             expect(
-                [c for c in calls if c != "receiver"]
+                [c for c in calls if "receiver" not in c]
                 == ["before", "after", "teardown"],
                 f"{name}: hooks ran as {calls}",
             )
@@ -355,6 +409,21 @@ def _django(
         run_slice=run_slice,
         verify=_ok,
     )
+
+
+@contextmanager
+def no_tap() -> Iterator[None]:
+    """The library with the tap's per-request check replaced by a constant ``None``."""
+    real = tap_module.new_timeline
+    tap_module.new_timeline = _no_timeline  # type: ignore[assignment]
+    try:
+        yield
+    finally:
+        tap_module.new_timeline = real  # type: ignore[assignment]
+
+
+def _no_timeline(request: object = None) -> None:
+    return None
 
 
 def _copy(fn: Callable[..., Any]) -> Callable[..., Any]:

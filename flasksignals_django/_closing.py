@@ -9,6 +9,7 @@ request's context.
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
 from collections.abc import AsyncIterator, Callable, Iterator
 from typing import TYPE_CHECKING, Any
@@ -16,7 +17,6 @@ from typing import TYPE_CHECKING, Any
 from django.http import FileResponse, HttpResponseBase
 
 from ._django import add_closer, detach_stream_close
-from ._sending import run_off_loop
 from .globals import reset_current, set_current
 
 if TYPE_CHECKING:
@@ -33,28 +33,26 @@ def _detached_closer() -> Callable[[], None]:
     return _nothing
 
 
-class Closer:
-    """Tears its request down when Django closes the response; never raises."""
+def _close(ctx: RequestContext) -> None:
+    if ctx.torn_down:
+        return
+    try:
+        if ctx.open_stream and ctx.exc is None:
+            # Closed before the end of its async body: under ASGI the
+            # client went away (Django swallows the CancelledError).
+            ctx.exc = asyncio.CancelledError("the response was closed mid-stream")
+        # On an event loop's thread (AsyncClient closing an async stream)
+        # sync teardown code must not run on the loop: it goes to a thread.
+        ctx.teardown(off_loop=True)
+    except BaseException:  # Django's close() would skip its own request_finished.
+        logger.exception("Teardown of %r failed", ctx)
 
-    __slots__ = ("ctx",)
 
-    def __init__(self, ctx: RequestContext) -> None:
-        self.ctx = ctx
+class Closer(functools.partial[None]):
+    """``Closer(_close, ctx)`` tears ``ctx`` down when Django closes the response;
+    never raises. A ``partial``: made per request without running Python code."""
 
-    def __call__(self) -> None:
-        ctx = self.ctx
-        if ctx.torn_down:
-            return
-        try:
-            if ctx.open_stream and ctx.exc is None:
-                # Closed before the end of its async body: under ASGI the
-                # client went away (Django swallows the CancelledError).
-                ctx.exc = asyncio.CancelledError("the response was closed mid-stream")
-            # On an event loop's thread (AsyncClient closing an async stream)
-            # sync teardown code must not run on the loop: hand it to a thread.
-            run_off_loop(ctx.teardown)
-        except BaseException:  # Django's close() would skip its own request_finished.
-            logger.exception("Teardown of %r failed", ctx)
+    __slots__ = ()
 
     def __reduce__(self) -> tuple[Callable[[], Callable[[], None]], tuple[()]]:
         # Cache middleware pickles responses with their closers; a copy has
@@ -74,7 +72,7 @@ def arrange_teardown(
         else:
             close = detach_stream_close(response)
             response.streaming_content = SyncStream(ctx, content, close)  # type: ignore[attr-defined]
-    add_closer(response, Closer(ctx))
+    add_closer(response, Closer(_close, ctx))
     return response
 
 

@@ -9,6 +9,7 @@ async code awaits them and runs sync ones through thread-sensitive
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import contextvars
 import logging
 import threading
@@ -110,7 +111,7 @@ def run_off_loop(fn: Callable[..., T], *args: Any) -> T:
     Sync code that must not run on a loop's thread (ORM calls in teardown) then
     still works, in a copy of this context.
     """
-    if not on_event_loop_thread():
+    if asyncio._get_running_loop() is None:  # on_event_loop_thread(), once per request
         return fn(*args)
     context = contextvars.copy_context()
     outcome: Future[T] = Future()
@@ -138,20 +139,30 @@ def run_coroutine_sync(
 
 # -- hooks ---------------------------------------------------------------------------
 
-_ASYNC_HOOKS: weakref.WeakKeyDictionary[Callable[..., Any], bool] = (
-    weakref.WeakKeyDictionary()
-)
+_ASYNC_HOOKS: dict[int, tuple[weakref.ref[Any], bool]] = {}
+
+
+def _forget_hook(key: int) -> Callable[[weakref.ref[Any]], None]:
+    def forget(_: weakref.ref[Any]) -> None:
+        _ASYNC_HOOKS.pop(key, None)
+
+    return forget
 
 
 def is_async(fn: Callable[..., Any]) -> bool:
-    """``iscoroutinefunction(fn)``, remembered while ``fn`` lives: hooks run on every request."""
-    try:
-        return _ASYNC_HOOKS[fn]
-    except KeyError:
-        known = _ASYNC_HOOKS[fn] = iscoroutinefunction(fn)
-        return known
-    except TypeError:  # unhashable or not weakly referenceable
-        return iscoroutinefunction(fn)
+    """``iscoroutinefunction(fn)``, remembered while ``fn`` lives: hooks run on every request.
+
+    Keyed by identity, checked through a weak reference, so that looking up
+    allocates nothing.
+    """
+    key = id(fn)
+    known = _ASYNC_HOOKS.get(key)
+    if known is not None and known[0]() is fn:
+        return known[1]
+    answer = iscoroutinefunction(fn)
+    with contextlib.suppress(TypeError):  # not weakly referenceable: not remembered
+        _ASYNC_HOOKS[key] = (weakref.ref(fn, _forget_hook(key)), answer)
+    return answer
 
 
 def call_sync(fn: Callable[..., Any], *args: Any) -> Any:

@@ -1,9 +1,12 @@
-"""The steps a lifecycle yields: send a signal, call a hook, call the next layer.
+"""The steps a lifecycle yields: call a hook, call the next layer, run blocking code.
 
 A lifecycle (see :mod:`~flasksignals_django.lifecycle`) is a generator that
-yields steps: send these receivers, call this hook, call the next middleware.
+yields steps: send these receivers (:mod:`~flasksignals_django._send_steps`),
+call this hook, call the next middleware.
 Each step can run from sync code (:meth:`Step.run`) and from async code
 (:meth:`Step.run_async`); :mod:`~flasksignals_django._drivers` runs a lifecycle.
+A flow's sync twin runs ``yield Call(...)`` as ``Call.now(...)``, which makes
+no step object when there is nothing to record.
 
 Each step records itself on the context's tap timeline when there is one.
 """
@@ -15,9 +18,7 @@ from typing import Any, TypeVar
 
 from asgiref.sync import sync_to_async
 
-from ._sending import Errors, call_async, call_sync, receivers, send_to, send_to_async
-from .globals import current_context
-from .signals import OrderedSignal, Receiver
+from ._sending import call_async, call_sync, is_async, run_coroutine_sync
 from .tap import Timeline
 
 T = TypeVar("T")
@@ -28,8 +29,7 @@ class Step:
 
     __slots__ = ("timeline",)
 
-    def __init__(self, timeline: Timeline | None = None) -> None:
-        self.timeline = timeline
+    timeline: Timeline | None
 
     def call(self) -> Any:
         """Do it, from sync code."""
@@ -71,48 +71,6 @@ class Step:
         return value
 
 
-class Send(Step):
-    """Send ``signal``: call its receivers with ``sender`` and ``kwargs``.
-
-    With ``errors`` a list, every receiver runs and errors are logged and kept
-    there; otherwise the first error propagates.
-    """
-
-    __slots__ = ("signal", "batch", "sender", "kwargs", "errors", "known_errors")
-
-    def __init__(
-        self,
-        signal: OrderedSignal,
-        batch: list[Receiver],
-        sender: Any,
-        kwargs: dict[str, Any],
-        errors: Errors = None,
-        timeline: Timeline | None = None,
-    ) -> None:
-        super().__init__(timeline)
-        self.signal = signal
-        self.batch = batch
-        self.sender = sender
-        self.kwargs = kwargs
-        self.errors = errors
-
-    def call(self) -> None:
-        send_to(self.batch, self.sender, self.kwargs, self.errors)
-
-    async def acall(self) -> None:
-        await send_to_async(self.batch, self.sender, self.kwargs, self.errors)
-
-    def record(
-        self, timeline: Timeline, start: float, error: BaseException | None
-    ) -> None:
-        if error is None and self.errors:
-            error = self.errors[-1]
-        receivers = [receiver for receiver, _ in self.batch]
-        timeline.add(
-            "signal", self.signal.python_name, start, receivers, self.kwargs, error
-        )
-
-
 class Call(Step):
     """Call a hook function of kind ``hook`` (``"before_request"``, ...), sync or ``async def``."""
 
@@ -125,10 +83,24 @@ class Call(Step):
         *args: Any,
         timeline: Timeline | None = None,
     ) -> None:
-        super().__init__(timeline)
+        self.timeline = timeline
         self.hook = hook
         self.fn = fn
         self.args = args
+
+    @classmethod
+    def now(
+        cls,
+        hook: str,
+        fn: Callable[..., Any],
+        *args: Any,
+        timeline: Timeline | None = None,
+    ) -> Any:
+        if timeline is None:  # nothing to record: no step object
+            if is_async(fn):
+                return run_coroutine_sync(fn, *args)
+            return fn(*args)  # called directly: the common case
+        return cls(hook, fn, *args, timeline=timeline).run()
 
     def call(self) -> Any:
         return call_sync(self.fn, *self.args)
@@ -163,9 +135,20 @@ class Next(Step):
         request: Any,
         timeline: Timeline | None = None,
     ) -> None:
-        super().__init__(timeline)
+        self.timeline = timeline
         self.get_response = get_response
         self.request = request
+
+    @classmethod
+    def now(
+        cls,
+        get_response: Callable[[Any], Any],
+        request: Any,
+        timeline: Timeline | None = None,
+    ) -> Any:
+        if timeline is None:
+            return get_response(request)
+        return cls(get_response, request, timeline).run()
 
     def call(self) -> Any:
         return self.get_response(self.request)
@@ -190,13 +173,16 @@ class Blocking(Step):
     def __init__(
         self, fn: Callable[..., Any], *args: Any, thread_sensitive: bool = False
     ) -> None:
-        super().__init__()
+        self.timeline = None
         self.fn = fn
         self.args = args
         self.thread_sensitive = thread_sensitive
 
-    def call(self) -> Any:
-        return self.fn(*self.args)
+    @classmethod
+    def now(
+        cls, fn: Callable[..., Any], *args: Any, thread_sensitive: bool = False
+    ) -> Any:
+        return fn(*args)
 
     async def acall(self) -> Any:
         return await sync_to_async(self.fn, thread_sensitive=self.thread_sensitive)(
@@ -207,35 +193,7 @@ class Blocking(Step):
 Flow = Generator[Step, Any, T]
 
 
-def signal_step(
-    signal: OrderedSignal, ctx: Any, kwargs: dict[str, Any], errors: Errors = None
-) -> Send | None:
-    """The step that sends ``signal`` for context ``ctx``, or ``None`` when nobody would see it."""
-    batch = receivers(signal, ctx.app)
-    timeline = ctx.timeline
-    if batch or timeline is not None:
-        return Send(signal, batch, ctx.app, kwargs, errors, timeline)
-    return None
-
-
 def mark_answered(timeline: Timeline | None) -> None:
     """Mark the last event: its function's return value became the response."""
     if timeline is not None and timeline.events:
         timeline.events[-1].answered = True
-
-
-def send(signal: OrderedSignal, sender: Any, /, **kwargs: Any) -> None:
-    """Send ``signal`` now, from sync code (template renders, flashed messages).
-
-    The first receiver error propagates. The send is recorded on the current
-    context's tap timeline, if any.
-    """
-    ctx = current_context()
-    timeline = None if ctx is None else ctx.timeline
-    if timeline is None:
-        if signal.receivers:
-            batch = receivers(signal, sender)
-            if batch:
-                send_to(batch, sender, kwargs)
-        return
-    Send(signal, receivers(signal, sender), sender, kwargs, None, timeline).run()

@@ -14,7 +14,8 @@ from types import TracebackType
 from typing import TYPE_CHECKING, Any
 
 from . import lifecycle
-from ._drivers import run_async, run_sync
+from ._drivers import run_async
+from ._sending import run_off_loop
 from .globals import current_context, reset_current, set_current
 from .tap import Timeline
 from .werkzeug_request import WerkzeugRequest
@@ -100,10 +101,10 @@ class AppContext(_Context):
         reset_current(self._tokens.pop())
 
     def push(self) -> None:
-        run_sync(lifecycle.push_app_context(self))
+        lifecycle.push_app_context.sync(self)
 
     def pop(self, exc: BaseException | None = None) -> None:
-        run_sync(lifecycle.pop_app_context(self, exc))
+        lifecycle.pop_app_context.sync(self, exc)
 
     def __enter__(self) -> AppContext:
         self.push()
@@ -150,6 +151,7 @@ class RequestContext(_Context):
         "torn_down",
         "open_stream",
         "_werkzeug",
+        "_app_view",
         "outer",
     )
 
@@ -162,13 +164,13 @@ class RequestContext(_Context):
         hooks_installed: bool,
         timeline: Timeline | None = None,
     ) -> None:
-        super().__init__(app, timeline)
+        _Context.__init__(self, app, timeline)  # not super(): one call per request
         self.request = request
         self.exc: BaseException | None = None
         """The request's unhandled exception, given to teardown."""
         self.pending_exc: Exception | None = None
         """An error raised before the hooks ran, raised again by HooksMiddleware."""
-        self.reported: list[BaseException] = []
+        self.reported: list[BaseException] | None = None
         """Unhandled exceptions already reported (each is reported once)."""
         self.after_this_request_funcs: list[Callable[[Any], Any]] | None = None
         self.hooks_installed = hooks_installed
@@ -176,6 +178,7 @@ class RequestContext(_Context):
         self.open_stream = False
         """True while an async body has not reached its end."""
         self._werkzeug: WerkzeugRequest | None = None
+        self._app_view: AppContext | None = None
         self.outer: _Context | None = None
         """The context that was current when the request began (an ``app_context()``
         the server or test pushed), current again for ``appcontext_popped``."""
@@ -194,18 +197,23 @@ class RequestContext(_Context):
     def app_only(self) -> AppContext:
         """A plain app context sharing this request's ``g``: what Flask shows its
         app-context steps (``appcontext_pushed``, teardown_appcontext), which
-        see no request."""
-        view = AppContext(self.app, self.timeline)
-        view._g = self.g
+        see no request. Made once per request."""
+        view = self._app_view
+        if view is None:
+            view = self._app_view = AppContext(self.app, self.timeline)
+            view._g = self.g
         return view
 
     def note_unhandled(self, exc: BaseException) -> bool:
         """Remember ``exc`` as unhandled; False if it was noted before (report it once)."""
         if self.exc is None:
             self.exc = exc
-        if any(seen is exc for seen in self.reported):
+        reported = self.reported
+        if reported is None:
+            reported = self.reported = []
+        elif any(seen is exc for seen in reported):
             return False
-        self.reported.append(exc)
+        reported.append(exc)
         return True
 
     def claim_teardown(self) -> bool:
@@ -216,10 +224,19 @@ class RequestContext(_Context):
             self.torn_down = True
             return True
 
-    def teardown(self, exc: BaseException | None = None) -> None:
-        """Tear the request down once, from sync code; later calls do nothing."""
+    def teardown(
+        self, exc: BaseException | None = None, off_loop: bool = False
+    ) -> None:
+        """Tear the request down once, from sync code; later calls do nothing.
+
+        With ``off_loop``, on an event loop's thread the steps run on a helper
+        thread (sync teardown code must not block the loop).
+        """
         if self.claim_teardown():
-            run_sync(lifecycle.teardown_request(self, exc))
+            if off_loop:
+                run_off_loop(lifecycle.teardown_request.sync, self, exc)
+            else:
+                lifecycle.teardown_request.sync(self, exc)
 
     async def ateardown(self, exc: BaseException | None = None) -> None:
         """:meth:`teardown` from async code."""

@@ -40,13 +40,11 @@ current_context = _current.get
 """The current app or request context, or ``None``."""
 
 
-def set_current(ctx: _Context | None) -> Token[_Context | None]:
-    """Make ``ctx`` current; pass the token to :func:`reset_current` in the same frame."""
-    return _current.set(ctx)
+set_current: Callable[[_Context | None], Token[_Context | None]] = _current.set
+"""Make a context current; pass the token to :func:`reset_current` in the same frame."""
 
-
-def reset_current(token: Token[_Context | None]) -> None:
-    _current.reset(token)
+reset_current: Callable[[Token[_Context | None]], None] = _current.reset
+"""Restore what was current before the matching :func:`set_current`."""
 
 
 def has_app_context() -> bool:

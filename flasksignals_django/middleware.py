@@ -19,8 +19,7 @@ from django.http import HttpRequest, HttpResponseBase
 from django.utils.module_loading import import_string
 
 from . import tap
-from ._closing import arrange_teardown
-from ._drivers import run_async, run_sync
+from ._drivers import run_async
 from ._steps import Blocking
 from .app import current_app
 from .ctx import RequestContext
@@ -33,6 +32,7 @@ from .globals import (
 from .lifecycle import (
     after_view,
     after_view_is_quiet,
+    hand_over,
     hooks_are_quiet,
     run_hooks,
     start_is_quiet,
@@ -70,7 +70,8 @@ class SignalsMiddleware(_HybridMiddleware):
         self.hooks_installed = _installed(HooksMiddleware)
 
     def _context(self, request: HttpRequest) -> RequestContext:
-        timeline = tap.new_timeline(request) if tap.is_attached() else None
+        # With no tap attached new_timeline is a C call returning None.
+        timeline = tap.new_timeline(request)
         ctx = RequestContext(request, current_app, self.hooks_installed, timeline)
         ctx.outer = current_context()
         return ctx
@@ -82,13 +83,13 @@ class SignalsMiddleware(_HybridMiddleware):
         token = set_current(ctx)
         try:
             if not start_is_quiet(ctx):
-                return run_sync(start_request(ctx, self.get_response))
+                return start_request.sync(ctx, self.get_response)
             try:
                 response = self.get_response(request)
             except BaseException as exc:
                 _abort(ctx, exc)
                 raise
-            return arrange_teardown(ctx, response)
+            return hand_over(ctx, response)
         finally:
             reset_current(token)
 
@@ -103,7 +104,7 @@ class SignalsMiddleware(_HybridMiddleware):
             except BaseException as exc:
                 await Blocking(_abort, ctx, exc, thread_sensitive=True).run_async()
                 raise
-            return arrange_teardown(ctx, response)
+            return hand_over(ctx, response)
         finally:
             reset_current(token)
 
@@ -136,11 +137,11 @@ class HooksMiddleware(_HybridMiddleware):
         if ctx is None:
             return self.get_response(request)
         if not hooks_are_quiet(ctx):
-            return run_sync(run_hooks(ctx, self.get_response))
+            return run_hooks.sync(ctx, self.get_response)
         response = self.get_response(request)
         if after_view_is_quiet(ctx):
             return response
-        return run_sync(after_view(ctx, response))
+        return after_view.sync(ctx, response)
 
     async def __acall__(self, request: HttpRequest) -> HttpResponseBase:
         ctx = current_request_context()

@@ -11,6 +11,7 @@ Receivers are called in the order they were connected.
 
 from __future__ import annotations
 
+import contextlib
 import weakref
 from collections.abc import Callable, Generator, Hashable
 from typing import Any
@@ -37,14 +38,16 @@ class OrderedSignal(ChangeAwareSignal):
 
     def __init__(self, name: str, doc: str | None = None) -> None:
         super().__init__(name, doc)
-        self._ordered: dict[Hashable, list[_Entry]] = {}
+        self._ordered: dict[Hashable, tuple[list[_Entry], list[Receiver] | None]] = {}
+        self._last: tuple[weakref.ref[Any], list[Receiver]] | None = None
         self.python_name = name.replace("-", "_")
         """The signal's name in Python (``request_started``), as docs and checks say it."""
 
     def changed(self) -> None:
         self._ordered = {}
+        self._last = None
 
-    def _entries(self, sender: Any) -> list[_Entry]:
+    def _entries(self, sender: Any) -> tuple[list[_Entry], list[Receiver] | None]:
         wanted = receiver_ids_for(self, sender)
         entries: list[_Entry] = []
         # ``receivers`` is a dict, so it keeps connection order; blinker's own
@@ -54,17 +57,31 @@ class OrderedSignal(ChangeAwareSignal):
                 weak = isinstance(stored, weakref.ref)
                 target = stored() if weak else stored
                 entries.append((receiver_id, stored, weak, iscoroutinefunction(target)))
-        return entries
+        if any(weak for _, _, weak, _ in entries):
+            return entries, None
+        # Only strong receivers: the live list is the same on every send.
+        return entries, [(stored, is_async) for _, stored, _, is_async in entries]
 
     def ordered_receivers(self, sender: Any) -> list[Receiver]:
-        """The live receivers for ``sender`` in connection order, as ``(receiver, is_async)``."""
+        """The live receivers for ``sender`` in connection order, as ``(receiver, is_async)``.
+
+        The list may be shared between sends: do not change it.
+        """
+        last = self._last
+        if last is not None and last[0]() is sender:
+            return last[1]  # the same sender as last time (the app), all strong
         if not self.receivers:
             return []
         sender_id = make_id(sender)
         ordered = self._ordered
-        entries = ordered.get(sender_id)
-        if entries is None:
-            entries = ordered[sender_id] = self._entries(sender)
+        known = ordered.get(sender_id)
+        if known is None:
+            known = ordered[sender_id] = self._entries(sender)
+        entries, strong = known
+        if strong is not None:
+            with contextlib.suppress(TypeError):  # a sender with no weak reference
+                self._last = (weakref.ref(sender), strong)
+            return strong
         live: list[Receiver] = []
         for receiver_id, stored, weak, is_async in entries:
             if weak:

@@ -16,7 +16,7 @@ or, in a test, ``with tap.recording() as timelines: client.get("/")``.
 
 While a tap is attached every signal counts as sent, receivers or not, so the
 timeline shows the whole order. While none is attached the library records
-nothing and pays one truth test per request.
+nothing: asking for a request's timeline is then a C call that returns ``None``.
 """
 
 from __future__ import annotations
@@ -30,6 +30,8 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
+
+from ._summaries import dotted_name, summarize
 
 if TYPE_CHECKING:
     from django.http import HttpRequest
@@ -165,6 +167,7 @@ def attach(tap: Tap) -> Tap:
     with _lock:
         if tap not in _taps:
             _taps = [*_taps, tap]  # copy-on-write: readers iterate without a lock
+            _choose_new_timeline()
     return tap
 
 
@@ -173,6 +176,7 @@ def detach(tap: Tap) -> None:
     global _taps
     with _lock:
         _taps = [t for t in _taps if t is not tap]
+        _choose_new_timeline()
 
 
 def is_attached() -> bool:
@@ -180,14 +184,24 @@ def is_attached() -> bool:
     return bool(_taps)
 
 
-def new_timeline(request: HttpRequest | None = None) -> Timeline | None:
-    """A timeline for a context that starts now, or ``None`` while no tap listens."""
-    if not _taps:
-        return None
+def _recording_timeline(request: HttpRequest | None = None) -> Timeline | None:
     if request is None:
         return Timeline()
     timeline = _by_request[request] = Timeline(request.method, request.path)
     return timeline
+
+
+_NOTHING: dict[Any, Timeline] = {}
+
+new_timeline: Callable[[HttpRequest | None], Timeline | None] = _NOTHING.get
+"""``new_timeline(request_or_None)``: a timeline for a context that starts now, or
+``None`` while no tap listens. While none is attached it is the ``get`` of an
+empty dict, so a request runs no Python code for the tap."""
+
+
+def _choose_new_timeline() -> None:
+    global new_timeline
+    new_timeline = _recording_timeline if _taps else _NOTHING.get
 
 
 _by_request: weakref.WeakKeyDictionary[HttpRequest, Timeline] = (
@@ -229,30 +243,3 @@ def recording() -> Iterator[list[Timeline]]:
         yield collector.timelines  # type: ignore[attr-defined]
     finally:
         detach(collector)
-
-
-def dotted_name(fn: object) -> str:
-    """``module.qualname`` of a function (``repr`` for other callables)."""
-    module = getattr(fn, "__module__", None)
-    qualname = getattr(fn, "__qualname__", None) or repr(fn)
-    return f"{module}.{qualname}" if module else str(qualname)
-
-
-def summarize(args: Mapping[str, Any]) -> dict[str, str]:
-    """A short, printable summary of signal or hook arguments."""
-    return {name: _summary(value) for name, value in args.items()}
-
-
-def _summary(value: Any) -> str:
-    status = getattr(value, "status_code", None)
-    if isinstance(status, int):  # a response
-        return f"{status} {type(value).__name__}"
-    if isinstance(value, BaseException):
-        return f"{type(value).__name__}: {value}"
-    name = getattr(value, "name", None)
-    if isinstance(name, str) and hasattr(value, "render"):  # a template
-        return name
-    if isinstance(value, dict):
-        return "{" + ", ".join(sorted(map(str, value))[:12]) + "}"
-    text = value if isinstance(value, str) else repr(value)
-    return text if len(text) <= 80 else text[:77] + "..."

@@ -207,3 +207,10 @@ def test_request_pushes_its_own_app_context_inside_an_active_one(client):
         "user:back_in_outer"
     )
     assert rec.one("user:back_in_outer").ctx == "A-"
+
+
+async def test_async_app_context_with_nothing_listening_sends_nothing():
+    async with current_app.app_context() as ctx:
+        assert has_app_context()
+        assert ctx.timeline is None
+    assert not has_app_context()

@@ -66,7 +66,7 @@ def test_attach_and_detach_are_idempotent():
 
 
 def test_nothing_is_recorded_without_a_tap():
-    assert tap.new_timeline() is None
+    assert tap.new_timeline(None) is None
     response = Client().get("/")
     assert tap.timeline_of(response.wsgi_request) is None
 

@@ -6,8 +6,8 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from flasksignals_django import tap
+from flasksignals_django._send_steps import send
 from flasksignals_django._sending import call_sync
-from flasksignals_django._steps import send
 from flasksignals_django.app import current_app
 from flasksignals_django.signals import before_render_template, template_rendered
 

@@ -23,15 +23,10 @@ from flasksignals_django._django import (
     mark_logged,
     uncaught_error_response,
 )
-from flasksignals_django._drivers import run_sync
+from flasksignals_django._drivers import flow
+from flasksignals_django._send_steps import signal_step
 from flasksignals_django._sending import logger
-from flasksignals_django._steps import (
-    Blocking,
-    Call,
-    Flow,
-    mark_answered,
-    signal_step,
-)
+from flasksignals_django._steps import Blocking, Call, Flow, mark_answered
 from flasksignals_django.conf import conf
 from flasksignals_django.errors import InternalServerError, RequestError, error_code
 from flasksignals_django.globals import current_request_context
@@ -45,6 +40,7 @@ if TYPE_CHECKING:
 django_request_logger = logging.getLogger("django.request")
 
 
+@flow
 def finish_value(rv: Any, source: object) -> Flow[HttpResponseBase]:
     """``make_response(rv)``, rendering a ``TemplateResponse`` as Django would."""
     response = make_response(rv, source)
@@ -63,6 +59,7 @@ def wants_early_resolve(app: App) -> bool:
     )
 
 
+@flow
 def handle_exception(ctx: RequestContext, exc: Exception) -> Flow[HttpResponseBase]:
     """The response for ``exc``: an error handler's, else Django's own error response."""
     try:
@@ -76,6 +73,7 @@ def handle_exception(ctx: RequestContext, exc: Exception) -> Flow[HttpResponseBa
     return response
 
 
+@flow
 def error_handler_response(
     ctx: RequestContext, exc: Exception
 ) -> Flow[HttpResponseBase | None]:
@@ -124,6 +122,7 @@ def error_handler_response(
     return response
 
 
+@flow
 def report(
     ctx: RequestContext, exc: BaseException, with_django: bool = False
 ) -> Flow[None]:
@@ -181,7 +180,7 @@ def on_django_exception(
         or (request is not None and request is not ctx.request)
     ):
         return
-    run_sync(report(ctx, exc))
+    report.sync(ctx, exc)
 
 
 def view_exception_response(exc: Exception) -> HttpResponseBase | None:
@@ -193,11 +192,11 @@ def view_exception_response(exc: Exception) -> HttpResponseBase | None:
     ctx = current_request_context()
     # Django calls it inside every middleware's __call__, so inside SignalsMiddleware's.
     assert ctx is not None
-    response = run_sync(error_handler_response(ctx, exc))
+    response = error_handler_response.sync(ctx, exc)
     if response is None:
         if error_code(type(exc)) == 500 or isinstance(exc, RequestError):
             # abort(500) with no handler: answered, not reported; a 415 keeps its status.
             return django_response(ctx, exc)
         if error_code(type(exc)) is None:
-            run_sync(report(ctx, exc))
+            report.sync(ctx, exc)
     return response

@@ -10,15 +10,15 @@ from django.http import HttpResponseBase
 from django.urls import resolve
 
 from flasksignals_django._closing import arrange_teardown
+from flasksignals_django._drivers import flow
+from flasksignals_django._send_steps import signal_step, together
 from flasksignals_django._steps import (
     Blocking,
     Call,
     Flow,
     Next,
     mark_answered,
-    signal_step,
 )
-from flasksignals_django.globals import reset_current, set_current
 from flasksignals_django.responses import describe
 from flasksignals_django.signals import (
     appcontext_pushed,
@@ -27,6 +27,7 @@ from flasksignals_django.signals import (
 )
 
 from .errors import finish_value, handle_exception, wants_early_resolve
+from .teardown import teardown_is_quiet
 
 if TYPE_CHECKING:
     from flasksignals_django.app import App
@@ -64,6 +65,7 @@ def start_is_quiet(ctx: RequestContext) -> bool:
     )
 
 
+@flow
 def start_request(
     ctx: RequestContext, get_response: Callable[[Any], Any]
 ) -> Flow[HttpResponseBase]:
@@ -74,22 +76,21 @@ def start_request(
         if not ctx.hooks_installed and needs_hooks_middleware(app):
             raise ImproperlyConfigured(MISSING_HOOKS_MIDDLEWARE)  # fail closed
         try:
-            step = signal_step(appcontext_pushed, ctx, {})
-            if step is not None:
+            pushed = signal_step(appcontext_pushed, ctx, {})
+            if pushed is not None:
                 # As in Flask, the app context is pushed before the request's.
-                token = set_current(ctx.app_only())
-                try:
-                    yield step
-                finally:
-                    reset_current(token)
+                pushed.current = ctx.app_only()
             if not app.got_first_request:
+                if pushed is not None:
+                    yield pushed
+                    pushed = None
                 yield Blocking(
                     app.run_before_first_request,
                     _hook_caller(ctx),
                     thread_sensitive=True,
                 )
-            step = signal_step(request_started, ctx, {})
-            if step is not None:
+            step = together(pushed, signal_step(request_started, ctx, {}))
+            if step is not None:  # one thread hop under ASGI when all are sync
                 yield step
         except Exception as exc:
             if ctx.hooks_installed:
@@ -120,6 +121,17 @@ def start_request(
         raise
     if ctx.timeline is not None:
         ctx.timeline.status_code = response.status_code
+    return hand_over(ctx, response)
+
+
+def hand_over(ctx: RequestContext, response: HttpResponseBase) -> HttpResponseBase:
+    """Leave teardown to Django's close of ``response``.
+
+    With nothing to tear down and no streamed body to produce in the request's
+    context, nothing needs arranging: no closer is added.
+    """
+    if not response.streaming and teardown_is_quiet(ctx):
+        return response
     return arrange_teardown(ctx, response)
 
 
@@ -151,6 +163,7 @@ def after_view_is_quiet(ctx: RequestContext) -> bool:
     return ctx.after_this_request_funcs is None and not ctx.app.after_request_funcs
 
 
+@flow
 def run_hooks(
     ctx: RequestContext, get_response: Callable[[Any], Any]
 ) -> Flow[HttpResponseBase]:
@@ -179,6 +192,7 @@ def run_hooks(
     return (yield from after_view(ctx, response))
 
 
+@flow
 def after_view(
     ctx: RequestContext, response: HttpResponseBase
 ) -> Flow[HttpResponseBase]:

@@ -6,8 +6,10 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from flasksignals_django import tap
+from flasksignals_django._drivers import flow
+from flasksignals_django._send_steps import signal_step, together
 from flasksignals_django._sending import logger
-from flasksignals_django._steps import Call, Flow, signal_step
+from flasksignals_django._steps import Call, Flow
 from flasksignals_django.globals import reset_current, set_current
 from flasksignals_django.responses import describe
 from flasksignals_django.signals import (
@@ -35,36 +37,56 @@ def teardown_is_quiet(ctx: RequestContext) -> bool:
     )
 
 
+@flow
 def teardown_request(ctx: RequestContext, exc: BaseException | None) -> Flow[None]:
     """teardown_request functions and request_tearing_down see the request; the app
-    context's steps see the app context alone, and ``appcontext_popped`` no
-    context at all, as in Flask. Every step runs; errors are logged."""
+    context's steps see the app context alone, and ``appcontext_popped`` what was
+    current before the request (usually nothing), as in Flask. Every step runs;
+    errors are logged. The sends that end it share one step (one thread hop)."""
     if teardown_is_quiet(ctx):
         return
     if exc is None:
         exc = ctx.exc
+    app = ctx.app
     errors: list[BaseException] = []
     token = set_current(ctx)
     try:
-        yield from _call_robustly(
-            ctx, "teardown_request", ctx.app.teardown_request_funcs, exc, errors
+        if app.teardown_request_funcs:
+            yield from _call_robustly(
+                ctx, "teardown_request", app.teardown_request_funcs, exc, errors
+            )
+        ending = signal_step(request_tearing_down, ctx, {"exc": exc}, errors)
+        if app.teardown_appcontext_funcs:
+            if ending is not None:
+                yield ending
+                ending = None
+            view = ctx.app_only()
+            view_token = set_current(view)
+            try:
+                yield from _call_robustly(
+                    view,
+                    "teardown_appcontext",
+                    app.teardown_appcontext_funcs,
+                    exc,
+                    errors,
+                )
+            finally:
+                reset_current(view_token)
+        tearing = signal_step(appcontext_tearing_down, ctx, {"exc": exc}, errors)
+        if tearing is not None:
+            tearing.current = ctx.app_only()
+        step = together(
+            ending, tearing, signal_step(appcontext_popped, ctx, {}, errors, ctx.outer)
         )
-        step = signal_step(request_tearing_down, ctx, {"exc": exc}, errors)
         if step is not None:
             yield step
-        view = ctx.app_only()
-        view_token = set_current(view)
-        try:
-            yield from _teardown_app_context(view, exc, errors)
-        finally:
-            reset_current(view_token)
     finally:
         reset_current(token)
-    yield from _send_popped(ctx, errors, request=ctx)
     if ctx.timeline is not None:
         tap.finish(ctx.timeline)
 
 
+@flow
 def _call_robustly(
     ctx: _Context,
     hook: str,
@@ -80,40 +102,14 @@ def _call_robustly(
             errors.append(error)
 
 
-def _teardown_app_context(
-    ctx: _Context, exc: BaseException | None, errors: list[BaseException]
-) -> Flow[None]:
-    yield from _call_robustly(
-        ctx, "teardown_appcontext", ctx.app.teardown_appcontext_funcs, exc, errors
-    )
-    step = signal_step(appcontext_tearing_down, ctx, {"exc": exc}, errors)
-    if step is not None:
-        yield step
-
-
-def _send_popped(
-    ctx: _Context, errors: list[BaseException], request: RequestContext | None = None
-) -> Flow[None]:
-    """``appcontext_popped``, with what was current before the context was pushed."""
-    step = signal_step(appcontext_popped, ctx, {}, errors)
-    if step is not None:
-        if request is not None:  # the context the request began in, if any
-            token = set_current(request.outer)
-            try:
-                yield step
-            finally:
-                reset_current(token)
-        else:
-            yield step
-
-
 # -- app_context() -----------------------------------------------------------------
 
 
+@flow
 def push_app_context(ctx: AppContext) -> Flow[None]:
     """Make ``ctx`` current and send ``appcontext_pushed``."""
     if not ctx.pushed and ctx.timeline is None:
-        ctx.timeline = tap.new_timeline()
+        ctx.timeline = tap.new_timeline(None)
     ctx.activate()
     step = signal_step(appcontext_pushed, ctx, {})
     if step is not None:
@@ -124,6 +120,7 @@ def push_app_context(ctx: AppContext) -> Flow[None]:
             raise
 
 
+@flow
 def pop_app_context(ctx: AppContext, exc: BaseException | None) -> Flow[None]:
     """Tear down on the last pop, restore the previous context, send ``appcontext_popped``.
 
@@ -135,10 +132,21 @@ def pop_app_context(ctx: AppContext, exc: BaseException | None) -> Flow[None]:
     last = ctx.pushed == 1
     try:
         if last:
-            yield from _teardown_app_context(ctx, exc, errors)
+            yield from _call_robustly(
+                ctx,
+                "teardown_appcontext",
+                ctx.app.teardown_appcontext_funcs,
+                exc,
+                errors,
+            )
+            step = signal_step(appcontext_tearing_down, ctx, {"exc": exc}, errors)
+            if step is not None:
+                yield step
     finally:
         ctx.deactivate()
-    yield from _send_popped(ctx, errors)
+    step = signal_step(appcontext_popped, ctx, {}, errors)
+    if step is not None:
+        yield step
     if last and ctx.timeline is not None:
         tap.finish(ctx.timeline)
         ctx.timeline = None

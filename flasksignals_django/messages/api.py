@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 from django.contrib.messages import constants
 from django.contrib.messages.api import MessageFailure
 
-from flasksignals_django._steps import send
+from flasksignals_django._send_steps import send
 from flasksignals_django.app import current_app
 from flasksignals_django.globals import NO_REQUEST_MESSAGE, current_request_context
 from flasksignals_django.signals import message_flashed

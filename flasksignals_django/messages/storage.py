@@ -13,7 +13,7 @@ from typing import Any
 from django.contrib.messages.storage import cookie, fallback, session
 from django.contrib.messages.storage.base import BaseStorage, Message
 
-from flasksignals_django._steps import send
+from flasksignals_django._send_steps import send
 from flasksignals_django.app import current_app
 from flasksignals_django.messages.api import accepts
 from flasksignals_django.signals import message_flashed
