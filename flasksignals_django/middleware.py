@@ -29,15 +29,7 @@ from .globals import (
     reset_current,
     set_current,
 )
-from .lifecycle import (
-    after_view,
-    after_view_is_quiet,
-    hand_over,
-    hooks_are_quiet,
-    run_hooks,
-    start_is_quiet,
-    start_request,
-)
+from .lifecycle import request as phases
 from .lifecycle.errors import on_django_exception, view_exception_response
 
 GetResponse = Callable[[HttpRequest], Any]
@@ -82,14 +74,14 @@ class SignalsMiddleware(_HybridMiddleware):
         ctx = self._context(request)
         token = set_current(ctx)
         try:
-            if not start_is_quiet(ctx):
-                return start_request.sync(ctx, self.get_response)
+            if not phases.start_is_quiet(ctx):
+                return phases.start_request.sync(ctx, self.get_response)
             try:
                 response = self.get_response(request)
             except BaseException as exc:
                 _abort(ctx, exc)
                 raise
-            return hand_over(ctx, response)
+            return phases.hand_over(ctx, response)
         finally:
             reset_current(token)
 
@@ -97,14 +89,14 @@ class SignalsMiddleware(_HybridMiddleware):
         ctx = self._context(request)
         token = set_current(ctx)
         try:
-            if not start_is_quiet(ctx):
-                return await run_async(start_request(ctx, self.get_response))
+            if not phases.start_is_quiet(ctx):
+                return await run_async(phases.start_request(ctx, self.get_response))
             try:
                 response = await self.get_response(request)
             except BaseException as exc:
                 await Blocking(_abort, ctx, exc, thread_sensitive=True).run_async()
                 raise
-            return hand_over(ctx, response)
+            return phases.hand_over(ctx, response)
         finally:
             reset_current(token)
 
@@ -136,24 +128,24 @@ class HooksMiddleware(_HybridMiddleware):
         ctx = current_request_context()
         if ctx is None:
             return self.get_response(request)
-        if not hooks_are_quiet(ctx):
-            return run_hooks.sync(ctx, self.get_response)
+        if not phases.hooks_are_quiet(ctx):
+            return phases.run_hooks.sync(ctx, self.get_response)
         response = self.get_response(request)
-        if after_view_is_quiet(ctx):
+        if phases.after_view_is_quiet(ctx):
             return response
-        return after_view.sync(ctx, response)
+        return phases.after_view.sync(ctx, response)
 
     async def __acall__(self, request: HttpRequest) -> HttpResponseBase:
         ctx = current_request_context()
         if ctx is None:
             response: HttpResponseBase = await self.get_response(request)
             return response
-        if not hooks_are_quiet(ctx):
-            return await run_async(run_hooks(ctx, self.get_response))
+        if not phases.hooks_are_quiet(ctx):
+            return await run_async(phases.run_hooks(ctx, self.get_response))
         response = await self.get_response(request)
-        if after_view_is_quiet(ctx):
+        if phases.after_view_is_quiet(ctx):
             return response
-        return await run_async(after_view(ctx, response))
+        return await run_async(phases.after_view(ctx, response))
 
     def process_exception(
         self, request: HttpRequest, exception: Exception
