@@ -159,7 +159,12 @@ class Next(Step):
     def record(
         self, timeline: Timeline, start: float, error: BaseException | None
     ) -> None:
-        timeline.add("view", "view", start, [], {"path": self.request.path}, error)
+        # Django resolved the URL inside the call: name the view that answered.
+        match = getattr(self.request, "resolver_match", None)
+        functions = [] if match is None else [match.func]
+        timeline.add(
+            "view", "view", start, functions, {"path": self.request.path}, error
+        )
 
 
 class Blocking(Step):

@@ -168,6 +168,7 @@ def test_request_timeline_under_wsgi_with_hooks():
     assert labels(timeline) == expected_request_labels()
     view = timeline.events[3]
     assert (view.kind, view.name) == ("view", "view")
+    assert view.functions == ("tests.views.index",)  # the view Django resolved
     before = timeline.events[2]
     assert before.functions[0].endswith("hooks_for_the_timeline.<locals>.before")
     assert not before.answered
