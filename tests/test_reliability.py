@@ -55,7 +55,11 @@ def fetch(kind: str, path: str, raise_errors: bool = False) -> Any:
     if kind == "wsgi":
         return Client(raise_request_exception=raise_errors).get(path)
     client = AsyncClient(raise_request_exception=raise_errors)
-    return async_to_sync(client.get)(path)
+
+    async def get() -> Any:  # on Django 4.2 AsyncClient.get is not marked async
+        return await client.get(path)
+
+    return async_to_sync(get)()
 
 
 # -- (a) a missing HooksMiddleware fails closed ------------------------------------
