@@ -7,32 +7,12 @@ import pytest
 pytest.importorskip("opentelemetry.sdk")
 
 from django.template import engines  # noqa: E402
-from opentelemetry.sdk.trace import TracerProvider  # noqa: E402
-from opentelemetry.sdk.trace.export import SimpleSpanProcessor  # noqa: E402
-from opentelemetry.sdk.trace.export.in_memory_span_exporter import (  # noqa: E402
-    InMemorySpanExporter,
-)
 
 from flasksignals_django import tap  # noqa: E402
 from flasksignals_django.contrib import opentelemetry as fsd_otel  # noqa: E402
 
+from .otel_support import EXPORTER, PROVIDER, TRACER, instrumented  # noqa: E402, F401
 from .views_templates import TEMPLATES  # noqa: E402
-
-EXPORTER = InMemorySpanExporter()
-PROVIDER = TracerProvider()
-PROVIDER.add_span_processor(SimpleSpanProcessor(EXPORTER))
-TRACER = PROVIDER.get_tracer("tests")
-
-
-@pytest.fixture(autouse=True)
-def _instrumented():
-    EXPORTER.clear()
-    fsd_otel.instrument()
-    try:
-        yield
-    finally:
-        fsd_otel.uninstrument()
-        EXPORTER.clear()
 
 
 def handle_error(e):

@@ -16,30 +16,11 @@ pytest.importorskip("opentelemetry.sdk")
 from django.core.signals import got_request_exception  # noqa: E402
 from django.http import HttpRequest  # noqa: E402
 from django.test import RequestFactory  # noqa: E402
-from opentelemetry.sdk.trace import TracerProvider  # noqa: E402
-from opentelemetry.sdk.trace.export import SimpleSpanProcessor  # noqa: E402
-from opentelemetry.sdk.trace.export.in_memory_span_exporter import (  # noqa: E402
-    InMemorySpanExporter,
-)
 from opentelemetry.trace import Span  # noqa: E402
 
 from flasksignals_django.contrib import opentelemetry as fsd_otel  # noqa: E402
 
-EXPORTER = InMemorySpanExporter()
-PROVIDER = TracerProvider()
-PROVIDER.add_span_processor(SimpleSpanProcessor(EXPORTER))
-TRACER = PROVIDER.get_tracer("tests")
-
-
-@pytest.fixture(autouse=True)
-def _instrumented():
-    EXPORTER.clear()
-    fsd_otel.instrument()
-    try:
-        yield
-    finally:
-        fsd_otel.uninstrument()
-        EXPORTER.clear()
+from .otel_support import EXPORTER, TRACER, instrumented  # noqa: E402, F401
 
 
 def send_while_handling(exc: Exception, request: HttpRequest | None) -> None:

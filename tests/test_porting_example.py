@@ -17,6 +17,7 @@ from django.conf import settings
 from django.test import Client, override_settings
 
 from flasksignals_django import current_app
+from tests.test_werkzeug_request import DESIGN_NAMES
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "docs" / "examples"
 
@@ -158,32 +159,7 @@ def test_the_port_of_the_receivers_and_hooks_changed_only_the_import():
     assert flask_body == port_body
 
 
-WERKZEUG_NAMES = [
-    "args",
-    "form",
-    "files",
-    "cookies",
-    "values",
-    "data",
-    "get_data",
-    "json",
-    "get_json",
-    "is_json",
-    "mimetype",
-    "mimetype_params",
-    "url",
-    "base_url",
-    "url_root",
-    "host_url",
-    "host",
-    "full_path",
-    "remote_addr",
-    "access_route",
-    "environ",
-    "endpoint",
-    "view_args",
-    "url_rule",
-]
+WERKZEUG_NAMES = sorted(DESIGN_NAMES)
 
 
 def test_the_guide_covers_every_request_name_and_response_name():
