@@ -33,7 +33,7 @@ class Send(Step):
     receivers run.
     """
 
-    __slots__ = ("signal", "batch", "sender", "kwargs", "errors", "current")
+    __slots__ = ("signal", "batch", "sender", "kwargs", "errors", "current", "known")
 
     def __init__(
         self,
@@ -52,11 +52,14 @@ class Send(Step):
         self.kwargs = kwargs
         self.errors = errors
         self.current = current
+        self.known = 0
 
     def call(self) -> None:
+        self.known = len(self.errors) if self.errors else 0
         send_to(self.batch, self.sender, self.kwargs, self.errors)
 
     async def acall(self) -> None:
+        self.known = len(self.errors) if self.errors else 0
         await send_to_async(self.batch, self.sender, self.kwargs, self.errors)
 
     def run(self) -> Any:
@@ -88,8 +91,8 @@ class Send(Step):
     def record(
         self, timeline: Timeline, start: float, error: BaseException | None
     ) -> None:
-        if error is None and self.errors:
-            error = self.errors[-1]
+        if error is None and self.errors and len(self.errors) > self.known:
+            error = self.errors[self.known]  # the first a receiver of this send raised
         receivers = [receiver for receiver, _ in self.batch]
         timeline.add(
             "signal", self.signal.python_name, start, receivers, self.kwargs, error
@@ -106,13 +109,9 @@ def signal_step(
     """The step that sends ``signal`` for context ``ctx`` (with ``current`` the current
     context meanwhile, if given), or ``None`` when nobody would see it."""
     timeline = ctx.timeline
-    if signal.receivers and not signal.is_muted:
-        app = ctx.app
-        batch = signal.ordered_receivers(app)
-        if batch or timeline is not None:
-            return Send(signal, batch, app, kwargs, errors, timeline, current)
-    elif timeline is not None:
-        return Send(signal, [], ctx.app, kwargs, errors, timeline, current)
+    batch = receivers(signal, ctx.app)
+    if batch or timeline is not None:
+        return Send(signal, batch, ctx.app, kwargs, errors, timeline, current)
     return None
 
 

@@ -9,7 +9,7 @@ from django.http import HttpResponse, HttpResponseNotFound
 from django.template import engines
 from django.test import AsyncClient, Client
 
-from flasksignals_django import current_app, tap
+from flasksignals_django import current_app, request_tearing_down, tap
 
 
 class Boom(Exception):
@@ -311,3 +311,19 @@ def test_dotted_names_of_callables():
     # an instance has its class's module, and no qualname: module and repr
     assert event.functions[0].startswith("tests.test_tap.<tests.test_tap.")
     assert event.functions[1] == "builtins.len"
+
+
+def test_a_send_records_only_its_own_receivers_errors():
+    def failing_teardown(exc):
+        raise ValueError("teardown failed")
+
+    def fine(sender, **extra):
+        return None
+
+    current_app.teardown_request(failing_teardown)
+    with request_tearing_down.connected_to(fine), tap.recording() as timelines:
+        Client().get("/")
+    (timeline,) = timelines
+    by_name = {event.name: event for event in timeline.events}
+    assert by_name["teardown_request"].error == "ValueError: teardown failed"
+    assert by_name["request_tearing_down"].error is None
