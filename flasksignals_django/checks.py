@@ -113,7 +113,8 @@ def check_hooks_middleware(
         return [
             Error(
                 f"{', '.join(registered)} functions are registered but {HOOKS_MIDDLEWARE} "
-                "is not in MIDDLEWARE, so they never run.",
+                "is not in MIDDLEWARE, so every request fails (ImproperlyConfigured) rather "
+                "than skip them.",
                 hint=f"Add '{HOOKS_MIDDLEWARE}' to MIDDLEWARE, below SignalsMiddleware, "
                 "SessionMiddleware, AuthenticationMiddleware and MessageMiddleware.",
                 id="flasksignals_django.E002",
